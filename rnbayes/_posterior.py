@@ -1,0 +1,168 @@
+"""The result of a posterior query: P(TTP), P(RN), what drove it, and conflict."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+NOTICE = ("Research use only. rnbayes is not a medical device and must not be used to make "
+          "clinical decisions.")
+
+#: conflict above this (natural log units) is flagged
+CONFLICT_FLAG = 0.0
+#: a finding "pulls hard" when |log10 LR| is at least this (a factor of 2)
+STRONG_LOG10_LR = math.log10(2.0)
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Posterior probability of tumour progression vs radiation necrosis.
+
+    Attributes
+    ----------
+    p_progression, p_necrosis : float
+        Posterior probabilities; they sum to 1.
+    prior_progression : float
+        P(TTP) with no findings (the model's population prior).
+    contributions : pandas.DataFrame
+        One row per observed finding: ``node``, ``finding``, ``log10_lr`` (log10 likelihood
+        ratio for TTP given all the other findings), ``likelihood_ratio``,
+        ``p_progression_without`` (posterior with this finding removed) and ``favours``.
+        Sorted by ``|log10_lr|``, largest first.
+    conflict : float
+        Data-conflict score ``ln(prod_i P(e_i) / P(e))``; positive values mean the findings
+        are less likely together than apart (they pull in opposite directions).
+    """
+
+    p_progression: float
+    p_necrosis: float
+    prior_progression: float
+    contributions: pd.DataFrame
+    conflict: float
+    evidence: dict[str, Any]
+    model_name: str
+    model_digest: str
+    log_p_evidence: float
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    # -- derived views --------------------------------------------------------------
+    @property
+    def conflict_flagged(self) -> bool:
+        """True when the findings conflict (``conflict > 0``) and some pull each way."""
+        return self.conflict > CONFLICT_FLAG and bool(self.conflicting_findings)
+
+    @property
+    def conflicting_findings(self) -> list[str]:
+        """Findings that pull hard against the overall direction of the posterior."""
+        if self.contributions.empty:
+            return []
+        towards_ttp = self.p_progression >= self.prior_progression
+        c = self.contributions
+        strong = c[c["log10_lr"].abs() >= STRONG_LOG10_LR]
+        against = strong[(strong["log10_lr"] < 0) if towards_ttp else (strong["log10_lr"] > 0)]
+        with_ = strong[(strong["log10_lr"] > 0) if towards_ttp else (strong["log10_lr"] < 0)]
+        if against.empty or with_.empty:
+            return []
+        return [f"{r.node}={r.finding}" for r in against.itertuples()]
+
+    @property
+    def favoured(self) -> str:
+        return "tumour_progression" if self.p_progression >= 0.5 else "radiation_necrosis"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dictionary."""
+        return {
+            "p_progression": self.p_progression,
+            "p_necrosis": self.p_necrosis,
+            "prior_progression": self.prior_progression,
+            "favoured": self.favoured,
+            "contributions": [
+                {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                 for k, v in row.items()}
+                for row in self.contributions.to_dict(orient="records")
+            ],
+            "conflict": self.conflict,
+            "conflict_flagged": self.conflict_flagged,
+            "conflicting_findings": self.conflicting_findings,
+            "evidence": _jsonable(self.evidence),
+            "model": {"name": self.model_name, "digest": self.model_digest, **self.provenance},
+            "notice": NOTICE,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The contributions table (alias kept for symmetry with other results)."""
+        return self.contributions.copy()
+
+    def summary(self) -> str:
+        """A plain-text table: posterior, contributions, conflict, notice."""
+        lines = [
+            f"P(tumour progression) = {self.p_progression:.3f}    "
+            f"P(radiation necrosis) = {self.p_necrosis:.3f}",
+            f"prior P(tumour progression) with no findings = {self.prior_progression:.3f}",
+            "",
+        ]
+        if self.contributions.empty:
+            lines.append("No findings given: the posterior is the population prior.")
+        else:
+            lines.append(f"{'finding':<46} {'log10 LR':>9} {'LR':>7} {'P(TTP) without':>15}  favours")
+            for r in self.contributions.itertuples():
+                name = f"{r.node} = {r.finding}"
+                lines.append(f"{name[:46]:<46} {r.log10_lr:>+9.2f} {r.likelihood_ratio:>7.2f} "
+                             f"{r.p_progression_without:>15.3f}  {r.favours}")
+        lines.append("")
+        flag = "  <- CONFLICT: " + ", ".join(self.conflicting_findings) \
+            if self.conflict_flagged else ""
+        lines.append(f"data conflict ln(prod P(e_i) / P(e)) = {self.conflict:+.2f}{flag}")
+        lines.append(f"model {self.model_name} ({self.model_digest})")
+        lines.append(NOTICE)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.node))}</td><td>{html.escape(str(r.finding))}</td>"
+            f"<td style='text-align:right'>{r.log10_lr:+.2f}</td>"
+            f"<td style='text-align:right'>{r.likelihood_ratio:.2f}</td>"
+            f"<td style='text-align:right'>{r.p_progression_without:.3f}</td>"
+            f"<td>{html.escape(str(r.favours))}</td></tr>"
+            for r in self.contributions.itertuples()
+        )
+        conflict = f"{self.conflict:+.2f}"
+        if self.conflict_flagged:
+            conflict += " &mdash; <b>conflicting: " + html.escape(
+                ", ".join(self.conflicting_findings)) + "</b>"
+        table = (
+            "<table><thead><tr><th>node</th><th>finding</th><th>log10 LR</th><th>LR</th>"
+            f"<th>P(TTP) without</th><th>favours</th></tr></thead><tbody>{rows}</tbody></table>"
+            if rows else "<p>No findings given: the posterior is the population prior.</p>"
+        )
+        return (
+            "<div class='rnbayes-posterior'>"
+            f"<p><b>P(tumour progression) = {self.p_progression:.3f}</b>, "
+            f"P(radiation necrosis) = {self.p_necrosis:.3f} "
+            f"(prior {self.prior_progression:.3f})</p>{table}"
+            f"<p>Data conflict: {conflict}</p>"
+            f"<p><small>{html.escape(self.model_name)} {html.escape(self.model_digest)}. "
+            f"{html.escape(NOTICE)}</small></p></div>"
+        )
+
+    def __repr__(self) -> str:
+        return (f"Posterior(p_progression={self.p_progression:.4f}, "
+                f"p_necrosis={self.p_necrosis:.4f}, findings={len(self.contributions)}, "
+                f"conflict={self.conflict:+.3f})")
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "item"):
+        return x.item()
+    return x
