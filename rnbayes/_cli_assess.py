@@ -1,0 +1,40 @@
+"""``rnbayes assess CASE.yaml [--json]``: posterior and what drove it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ._case import load_case
+from ._model import load_model
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--network", help="network spec YAML (default: the bundled rn_vs_ttp)")
+    p.add_argument("--priors", help="folder of prior-record YAML files (default: bundled)")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("assess", help="posterior P(TTP) vs P(RN) for a case file",
+                       description="Posterior P(TTP) vs P(RN) for a case file, with each "
+                                   "finding's contribution and a data-conflict score.")
+    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_model_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    model = load_model(args.network, args.priors)
+    post = model.posterior(case.evidence)
+    if args.json:
+        out = {"case": {"id": case.id, "notes": case.notes, "path": case.path}, **post.to_dict()}
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"case: {case.id}")
+        if case.notes:
+            print(f"notes: {case.notes}")
+        print()
+        print(post.summary())
+    return 0
