@@ -1,0 +1,35 @@
+"""Each worked example case moves the posterior in the direction the review reports."""
+
+from pathlib import Path
+
+import pytest
+
+from rnbayes._case import load_case
+
+CASES = sorted((Path(__file__).parent.parent / "examples" / "cases").glob("*.yaml"))
+
+
+def test_there_are_figure_cases():
+    assert len([c for c in CASES if c.name.startswith("fig")]) >= 12
+
+
+@pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
+def test_case_direction(model, path):
+    case = load_case(path)
+    expected = case.extra.get("expected")
+    assert expected, f"{path.name} has no 'expected' block"
+    post = model.posterior(case.evidence)
+    towards = expected["direction"]
+    if towards == "tumour_progression":
+        assert post.p_progression > post.prior_progression
+    else:
+        assert post.p_progression < post.prior_progression
+    if "favoured" in expected:
+        assert post.favoured == expected["favoured"]
+
+
+def test_haemorrhage_mimic_counts_for_less_than_true_central_restriction(model):
+    plain = model.posterior({"central_restricted_diffusion": "central_only"})
+    blood = model.posterior({"central_restricted_diffusion": "central_only",
+                             "haemorrhage": "present"})
+    assert plain.p_progression < blood.p_progression
