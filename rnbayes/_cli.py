@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             if issubclass(w.category, RnbayesWarning):
                 print(f"rnbayes: warning: {w.message}", file=sys.stderr)
         return int(code or 0)
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
     except (RnbayesError, OSError) as exc:
         print(f"rnbayes: error: {exc}", file=sys.stderr)
         return 2

@@ -208,7 +208,8 @@ def _parse_source(file: str, path: str, s: Any) -> dict[str, Any]:
     if missing:
         raise _fail(file, path, f"source lacks {', '.join(missing)}")
     if not any(k in s for k in ("doi", "pmid", "url", "citation")):
-        raise _fail(file, path, "source needs at least one of doi, pmid, url or citation (journal volume:pages)")
+        raise _fail(file, path,
+                    "source needs at least one of doi, pmid, url or citation (journal volume:pages)")
     if not any(k in s for k in ("n", "counts", "ci")):
         raise _fail(file, path, "source needs 'n' (sample size, counts or studies)")
     return dict(s)

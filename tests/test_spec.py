@@ -153,3 +153,9 @@ def test_model_digest_changes_with_any_number(tmp_path):
           .__setitem__("mean", 0.75))
     b = _load(net, pri).digest
     assert a != b
+
+
+def test_priors_readme_lists_every_record(model):
+    text = (PRIORS / "README.md").read_text()
+    missing = [rid for rid in model.records if f"`{rid}`" not in text]
+    assert not missing, f"priors/README.md does not list {missing}"
