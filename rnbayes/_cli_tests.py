@@ -1,0 +1,55 @@
+"""``rnbayes tests CASE.yaml``: rank the additional tests by value of information."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ._case import load_case
+from ._cli_assess import add_model_options
+from ._model import load_model
+from ._voi import MEASURES, value_of_information
+
+
+def add_voi_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rank-by", choices=MEASURES, default="net_value",
+                   help="measure to rank by (default: net_value)")
+    p.add_argument("--utilities", help="utilities YAML (default: bundled priors/utilities.yaml)")
+    p.add_argument("--tests", help="comma-separated test ids (default: every test)")
+    p.add_argument("--catalog", help="test catalogue YAML (default: bundled networks/tests.yaml)")
+
+
+def test_names(arg: str | None) -> list[str] | None:
+    if arg is None:
+        return None
+    return [t.strip() for t in arg.split(",") if t.strip()]
+
+
+def register(sub) -> None:
+    p = sub.add_parser("tests", help="rank additional tests by value of information",
+                       description="Rank additional tests (perfusion, PET, spectroscopy, "
+                                   "follow-up MRI, ...) by how much each would change the "
+                                   "posterior and the decision, net of its cost.")
+    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_voi_options(p)
+    add_model_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    case = load_case(args.case)
+    model = load_model(args.network, args.priors)
+    voi = value_of_information(model, case.evidence, tests=test_names(args.tests),
+                               utilities=args.utilities, rank_by=args.rank_by,
+                               catalog=args.catalog)
+    if args.json:
+        out = {"case": {"id": case.id, "notes": case.notes, "path": case.path}, **voi.to_dict()}
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"case: {case.id}")
+        if case.notes:
+            print(f"notes: {case.notes}")
+        print()
+        print(voi.summary())
+    return 0

@@ -1,0 +1,96 @@
+"""``rnbayes tests`` and ``rnbayes report`` through the CLI entry point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rnbayes import _cli
+
+
+@pytest.fixture(autouse=True)
+def commands(monkeypatch):
+    monkeypatch.setitem(_cli.COMMANDS, "tests", "rnbayes._cli_tests")
+    monkeypatch.setitem(_cli.COMMANDS, "report", "rnbayes._cli_report")
+
+
+@pytest.fixture
+def case(tmp_path):
+    p = tmp_path / "case.yaml"
+    p.write_text("id: c1\nnotes: '<script>x</script>'\nevidence:\n"
+                 "  months_since_srs: 3_to_9\n  primary_histology: nsclc\n")
+    return p
+
+
+def test_tests_text(case, capsys):
+    assert _cli.main(["tests", str(case)]) == 0
+    out = capsys.readouterr().out
+    assert "case: c1" in out and "What if" in out and "Decision thresholds" in out
+    assert "fet_pet" in out and "follow_up_mri" in out
+
+
+def test_tests_json_rank_and_subset(case, capsys):
+    code = _cli.main(["tests", str(case), "--json", "--rank-by", "mutual_information",
+                      "--tests", "fet_pet,dsc_perfusion,swi"])
+    assert code == 0
+    d = json.loads(capsys.readouterr().out)
+    mi = [r["mutual_information"] for r in d["table"]]
+    assert mi == sorted(mi, reverse=True)
+    assert {r["test"] for r in d["table"]} == {"fet_pet", "dsc_perfusion", "swi"}
+    assert d["rank_by"] == "mutual_information"
+
+
+def test_unknown_test_is_one_line_exit_2(case, capsys):
+    assert _cli.main(["tests", str(case), "--tests", "fet_pett"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "unknown test 'fet_pett'" in err and "did you mean 'fet_pet'" in err
+
+
+@pytest.mark.parametrize("text,msg", [
+    ("utilities: [1\n", "malformed YAML"),
+    ("utilities:\n  surveillance: {radiation_necrosis: 1, tumour_progression: x}\n"
+     "  treat_as_necrosis: {radiation_necrosis: 1, tumour_progression: 0}\n"
+     "  treat_as_progression: {radiation_necrosis: 0, tumour_progression: 1}\n",
+     "utilities.surveillance.tumour_progression"),
+])
+def test_bad_utilities_is_one_line_exit_2(case, tmp_path, capsys, text, msg):
+    u = tmp_path / "u.yaml"
+    u.write_text(text)
+    assert _cli.main(["tests", str(case), "--utilities", str(u)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and msg in err and err.startswith("rnbayes: error:")
+
+
+def test_custom_utilities_change_the_answer(case, tmp_path, capsys):
+    u = tmp_path / "u.yaml"
+    u.write_text("utilities:\n"
+                 "  surveillance: {radiation_necrosis: 50, tumour_progression: 50}\n"
+                 "  treat_as_necrosis: {radiation_necrosis: 50, tumour_progression: 50}\n"
+                 "  treat_as_progression: {radiation_necrosis: 50, tumour_progression: 50}\n")
+    assert _cli.main(["tests", str(case), "--json", "--utilities", str(u)]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert all(r["evsi"] == 0 for r in d["table"])  # nothing to gain when all actions tie
+
+
+@pytest.mark.parametrize("fmt,check", [
+    ("html", lambda s: s.startswith("<!DOCTYPE html>") and "&lt;script&gt;" in s),
+    ("md", lambda s: s.startswith("# rnbayes report: c1")),
+    ("json", lambda s: json.loads(s)["case"]["id"] == "c1"),
+])
+def test_report_formats(case, tmp_path, fmt, check):
+    out = tmp_path / f"r.{fmt}"
+    assert _cli.main(["report", str(case), "-o", str(out), "--format", fmt]) == 0
+    assert check(out.read_text())
+
+
+def test_report_format_from_suffix(case, tmp_path):
+    out = tmp_path / "r.json"
+    assert _cli.main(["report", str(case), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["value_of_information"]["table"]
+
+
+def test_missing_case_exit_2(tmp_path, capsys):
+    assert _cli.main(["tests", str(tmp_path / "nope.yaml")]) == 2
+    assert "case file not found" in capsys.readouterr().err
