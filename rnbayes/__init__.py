@@ -26,6 +26,9 @@ from typing import Any
 from ._errors import CaseFileError, EvidenceError, RnbayesError, RnbayesWarning, SpecError
 from ._model import Model, load_model
 from ._posterior import NOTICE, Posterior
+from ._sensitivity_plots import plot_posterior_interval, plot_prior_curve, plot_tornado
+from ._sensitivity_result import Sensitivity
+from ._voi import ValueOfInformation
 
 __version__ = "0.1.0"
 
@@ -37,10 +40,17 @@ __all__ = [
     "Posterior",
     "RnbayesError",
     "RnbayesWarning",
+    "Sensitivity",
     "SpecError",
+    "ValueOfInformation",
     "__version__",
     "load_model",
+    "plot_posterior_interval",
+    "plot_prior_curve",
+    "plot_tornado",
     "posterior",
+    "sensitivity",
+    "value_of_information",
 ]
 
 
@@ -68,3 +78,33 @@ def posterior(evidence: Mapping[str, Any] | None = None) -> Posterior:
     True
     """
     return load_model().posterior(evidence)
+
+
+def value_of_information(evidence: Mapping[str, Any] | None = None, **kwargs: Any) -> ValueOfInformation:
+    """Value of information of each additional test on the default model.
+
+    See :meth:`Model.value_of_information` for the parameters.
+
+    Examples
+    --------
+    >>> import rnbayes
+    >>> voi = rnbayes.value_of_information({"enhancement_pattern": "thin_rim", "months_since_srs": 6})
+    >>> list(voi.table.columns[:2])
+    ['test', 'label']
+    """
+    return load_model().value_of_information(evidence, **kwargs)
+
+
+def sensitivity(evidence: Mapping[str, Any] | None = None, **kwargs: Any) -> Sensitivity:
+    """Uncertainty and sensitivity analysis of one case on the default model.
+
+    See :meth:`Model.sensitivity` for the parameters.
+
+    Examples
+    --------
+    >>> import rnbayes
+    >>> sens = rnbayes.sensitivity({"enhancement_pattern": "nodular"}, n_draws=300, progress=False)
+    >>> 0.0 <= sens.p_decision_differs <= 1.0
+    True
+    """
+    return load_model().sensitivity(evidence, **kwargs)

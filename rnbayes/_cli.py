@@ -16,6 +16,9 @@ from ._errors import RnbayesError, RnbayesWarning
 #: command name -> module implementing ``register(subparsers)``
 COMMANDS = {
     "assess": "rnbayes._cli_assess",
+    "tests": "rnbayes._cli_tests",
+    "report": "rnbayes._cli_report",
+    "sensitivity": "rnbayes._cli_sensitivity",
 }
 
 

@@ -196,6 +196,80 @@ class Model:
             provenance=_versions(),
         )
 
+    # -- decisions -------------------------------------------------------------------
+    def value_of_information(self, evidence: Mapping[str, Any] | None = None, **kwargs: Any):
+        """Rank the additional tests by how much each would change the answer and the decision.
+
+        Parameters
+        ----------
+        evidence : mapping, optional
+            Current findings (same forms as :meth:`posterior`).
+        tests : list of str, optional
+            Test ids from ``networks/tests.yaml`` (default: all).
+        utilities : Utilities or path, optional
+            Decision utilities (default: ``priors/utilities.yaml``).
+        rank_by : str
+            ``net_value`` (default), ``evsi``, ``mutual_information``,
+            ``expected_abs_change`` or ``p_action_change``.
+        pairs : bool or int
+            Evaluate pairs of tests (True), none (False), or pairs among the top k.
+
+        Returns
+        -------
+        ValueOfInformation
+            ``.table`` (ranked), ``.what_if``, ``.best_pairs``, ``.thresholds``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> voi = rnbayes.load_model().value_of_information({"enhancement_pattern": "thin_rim"})
+        >>> bool((voi.table["evsi"] >= 0).all())
+        True
+        """
+        from ._voi import value_of_information
+
+        return value_of_information(self, evidence, **kwargs)
+
+    def sensitivity(self, evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_000,
+                    seed: int = 0, utilities: Any = None, progress: bool | None = None):
+        """How much this case's P(TTP) and decision depend on the published figures.
+
+        Draws every sourced parameter from its distribution (``n_draws`` times, seeded),
+        and adds one-way (tornado) analysis, flip points and the prior curve.
+
+        Parameters
+        ----------
+        evidence : mapping, optional
+            The case's findings (same forms as :meth:`posterior`).
+        n_draws : int
+            Monte Carlo parameter draws (default 10,000).
+        seed : int
+            Random seed; the same seed gives the same result.
+        utilities : Utilities, optional
+            Decision utilities (default: ``priors/utilities.yaml``).
+        progress : bool, optional
+            Show a progress bar (default: only for runs longer than about 2 s).
+
+        Returns
+        -------
+        Sensitivity
+            ``.interval`` (dict: level, low, high, mean, median), ``.p_decision_differs``,
+            ``.tornado``, ``.flip_points``,
+            ``.prior_curve``, ``.voi_intervals``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> sens = rnbayes.load_model().sensitivity({"enhancement_pattern": "thin_rim"},
+        ...                                         n_draws=500, seed=1, progress=False)
+        >>> 0.0 <= sens.interval["low"] <= sens.interval["high"] <= 1.0
+        True
+        """
+        from ._sensitivity import sensitivity
+
+        return sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
+                           progress=progress)
+
     # -- tables ----------------------------------------------------------------------
     def build_tables(self, values) -> dict[str, np.ndarray]:
         """Regenerate every table from ``values(record_id) -> (B, ...)`` (batched)."""

@@ -1,0 +1,295 @@
+"""Benchmark rnbayes vs pgmpy VariableElimination vs pyAgrum LazyPropagation.
+
+Run ``python bench/run.py`` (pyAgrum is a bench-only optional dependency); writes
+``bench/RESULTS.md``. Medians of repeated runs in one process; pgmpy and pyAgrum
+10,000-draw times are extrapolated from fewer draws. Not a timed test.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+warnings.simplefilter("ignore")
+
+from rnbayes import _batch, load_model  # noqa: E402
+from rnbayes._evidence import engine_evidence  # noqa: E402
+from rnbayes._pgmpy import example_network, variable_elimination, ve_query  # noqa: E402
+from rnbayes._sensitivity import _mutual_information, candidate_tests, sensitivity  # noqa: E402
+
+N_DRAWS = 10_000
+CASES = {
+    "alarm": ("LVFAILURE", {"HR": "HIGH", "BP": "LOW", "SAO2": "LOW"},
+              ["HISTORY", "CVP", "PCWP", "STROKEVOLUME", "LVEDVOLUME", "CO", "HREKG", "HRSAT"]),
+    "hepar2": ("Cirrhosis", {"ast": "a149_40", "fatigue": "present", "age": "age31_50"},
+               ["alt", "bilirubin", "ggtp", "ESR", "platelet", "spleen", "jaundice", "ascites"]),
+    "pathfinder": ("Fault", {"F39": "Scanty", "F74": "Patent"},
+                   ["F40", "F41", "F52", "F60", "F70", "F80", "F90", "F100"]),
+}
+DEFAULT_CASE = {"enhancement_pattern": "nodular", "rcbv": 2.5, "months_since_srs": 10}
+
+
+def median_time(fn, repeat: int = 7, number: int = 1) -> float:
+    fn()
+    ts = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for _ in range(number):
+            fn()
+        ts.append((time.perf_counter() - t) / number)
+    return statistics.median(ts)
+
+
+# -- pyAgrum adapter ---------------------------------------------------------------------
+def to_agrum(net):
+    import pyagrum as gum
+
+    bn = gum.BayesNet()
+    for n in net.nodes:
+        v = gum.LabelizedVariable(n, n, 0)
+        for s in net.states[n]:
+            v.addLabel(s)
+        bn.add(v)
+    for n in net.nodes:
+        for p in net.parents[n]:
+            bn.addArc(p, n)
+    for n in net.nodes:
+        fill_agrum(bn, net, n, net.cpts[n])
+    return bn
+
+
+def fill_agrum(bn, net, node, table):
+    pot = bn.cpt(node)
+    axes = [node, *net.parents[node]]
+    order = [axes.index(v) for v in reversed(pot.names)]
+    pot.fillWith(np.transpose(table, order).ravel().tolist())
+
+
+def agrum_posterior(bn, target, evidence):
+    import pyagrum as gum
+
+    ie = gum.LazyPropagation(bn)
+    ie.setEvidence(evidence)
+    ie.addTarget(target)
+    ie.makeInference()
+    return np.asarray(ie.posterior(target).toarray())
+
+
+# -- per network -------------------------------------------------------------------------
+def bench_network(label, net, pg, target, ev_names, tests, draws_fn, n_draws_ref):
+    import pyagrum as gum
+
+    ev = {k: net.states[k].index(v) for k, v in ev_names.items()}
+    out = {"network": label}
+    # single posterior
+    ref = np.asarray(ve_query(variable_elimination(pg), [target], ev_names).values)
+    ours = net.query([target], ev)[0]
+    bn = to_agrum(net)
+    ag = agrum_posterior(bn, target, ev_names)
+    out["check"] = max(np.max(np.abs(ours - ref)), np.max(np.abs(ag - ref)))
+    out["single_rnbayes"] = median_time(lambda: net.query([target], ev), number=20)
+    ve = variable_elimination(pg)
+    out["single_pgmpy"] = median_time(lambda: ve_query(ve, [target], ev_names), number=3)
+
+    ie = gum.LazyPropagation(bn)
+
+    def agrum_single():
+        ie.eraseAllEvidence()
+        ie.setEvidence(ev_names)
+        ie.addTarget(target)
+        ie.makeInference()
+        return ie.posterior(target)
+
+    out["single_pyagrum"] = median_time(agrum_single, number=5)
+
+    # VOI-like loop: mutual information of the target with each test's nodes
+    def voi_rnbayes():
+        for nodes in tests:
+            j, _ = net.query([target, *nodes], ev)
+            _mutual_information(j.reshape(1, net.card[target], -1))
+
+    def voi_pgmpy():
+        for nodes in tests:
+            f = ve_query(ve, [target, *nodes], ev_names)
+            _mutual_information(np.asarray(f.values).reshape(1, net.card[target], -1))
+
+    def voi_agrum():
+        for nodes in tests:
+            ie2 = gum.LazyPropagation(bn)
+            ie2.setEvidence(ev_names)
+            ie2.addJointTarget({target, *nodes})
+            ie2.makeInference()
+            ie2.jointPosterior({target, *nodes})
+
+    out["n_tests"] = len(tests)
+    out["voi_rnbayes"] = median_time(voi_rnbayes, number=3)
+    out["voi_pgmpy"] = median_time(voi_pgmpy, repeat=3)
+    out["voi_pyagrum"] = median_time(voi_agrum, repeat=3)
+
+    # 10,000-draw credible interval
+    out["mc_rnbayes"], out["mc_note"] = draws_fn()
+    nodes = sorted(net.ancestors([target, *ev]))
+    rng = np.random.default_rng(0)
+    few = _batch.dirichlet_tables(net, nodes, rng, n_draws_ref)
+
+    def pgmpy_draws():
+        for b in range(n_draws_ref):
+            for n in nodes:
+                pg.get_cpds(n).values = few[n][b]
+            ve_query(variable_elimination(pg), [target], ev_names)
+
+    t = time.perf_counter()
+    pgmpy_draws()
+    out["mc_pgmpy"] = (time.perf_counter() - t) / n_draws_ref * N_DRAWS
+    for n in nodes:
+        pg.get_cpds(n).values = net.cpts[n]
+
+    def agrum_draws():
+        for b in range(n_draws_ref):
+            for n in nodes:
+                fill_agrum(bn, net, n, few[n][b])
+            e = gum.LazyPropagation(bn)
+            e.setEvidence(ev_names)
+            e.addTarget(target)
+            e.makeInference()
+            e.posterior(target)
+
+    t = time.perf_counter()
+    agrum_draws()
+    out["mc_pyagrum"] = (time.perf_counter() - t) / n_draws_ref * N_DRAWS
+    out["n_draws_ref"] = n_draws_ref
+    return out
+
+
+def bnlearn_draws(net, target, ev):
+    nodes = sorted(net.ancestors([target, *ev]))
+    size = sum(net.cpts[n].size for n in nodes)
+    chunk = max(1, min(N_DRAWS, 20_000_000 // max(size, 1)))
+
+    def run():
+        rng = np.random.default_rng(0)
+        res = []
+        for s in range(0, N_DRAWS, chunk):
+            b = min(chunk, N_DRAWS - s)
+            res.append(_batch.batched_posterior(net, [target], ev,
+                                                _batch.dirichlet_tables(net, nodes, rng, b)))
+        post = np.concatenate(res)[:, 0]
+        return np.quantile(post, [0.025, 0.975])
+
+    t = median_time(run, repeat=3)
+    return t, (f"Dirichlet(50 x table) draws of all {len(nodes)} ancestral CPTs "
+               f"({size} entries), chunks of {chunk}")
+
+
+def main() -> int:
+    import pyagrum as gum
+
+    results = []
+    model = load_model()
+    findings = model.findings(DEFAULT_CASE)
+    ev = engine_evidence(model.spec, findings)
+    ev_names = {n: model.states(n)[i] for n, i in ev.items()}
+    groups = [[n for n in nodes if n not in ev] for nodes in candidate_tests(model).values()]
+    groups = [g for g in groups if g]
+    pg = model.to_pgmpy()
+
+    def default_draws():
+        rids = _batch.ancestral_records(model, ["diagnosis", *ev])
+
+        def run():
+            rng = np.random.default_rng(0)
+            draws = {r: model.records[r].sample(rng, N_DRAWS) for r in rids}
+            dn = _batch.drawn_network(model, ev, ["diagnosis"], draws=draws, batch=N_DRAWS)
+            return np.quantile(dn.query(["diagnosis"])[:, 1], [0.025, 0.975])
+
+        return median_time(run, repeat=5), (f"{len(rids)} sourced records drawn (Beta/Dirichlet/"
+                                            "log-normal), tables re-derived incl. calibrated "
+                                            "log-odds prior")
+
+    print("default network ...", file=sys.stderr)
+    results.append(bench_network("rn_vs_ttp (default)", model.network, pg, "diagnosis", ev_names,
+                                 groups, default_draws, 20))
+    full = median_time(lambda: sensitivity(model, DEFAULT_CASE, n_draws=N_DRAWS, progress=False),
+                       repeat=3)
+    for name, (target, evn, tests) in CASES.items():
+        print(f"{name} ...", file=sys.stderr)
+        net, pgm = example_network(name)
+        evi = {k: net.states[k].index(v) for k, v in evn.items()}
+        results.append(bench_network(name, net, pgm, target, evn, [[t] for t in tests],
+                                     lambda net=net, target=target, evi=evi:
+                                     bnlearn_draws(net, target, evi),
+                                     10 if name == "pathfinder" else 20))
+    write(results, full, gum.__version__)
+    return 0
+
+
+def write(results, full, agrum_version):
+    import pgmpy
+
+    def ms(x):
+        return f"{x * 1e3:.3g} ms" if x < 1 else f"{x:.3g} s"
+
+    lines = [
+        "# Benchmark: rnbayes vs pgmpy VariableElimination vs pyAgrum LazyPropagation", "",
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}, numpy {np.__version__}, pgmpy {pgmpy.__version__}, "
+        f"pyAgrum {agrum_version}. One process, median of repeated runs "
+        "(`python bench/run.py`).", "",
+        "Default-network case: " + ", ".join(f"{k}={v}" for k, v in DEFAULT_CASE.items()) +
+        "; bnlearn queries in `bench/run.py`. Every engine's point posterior agrees with "
+        "pgmpy to the shown max |difference|.", "",
+        "## Single posterior", "",
+        "| network | rnbayes | pgmpy VE | pyAgrum LP | pgmpy / rnbayes | pyAgrum / rnbayes "
+        "| max abs diff |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['network']} | {ms(r['single_rnbayes'])} | {ms(r['single_pgmpy'])} | "
+                     f"{ms(r['single_pyagrum'])} | {r['single_pgmpy'] / r['single_rnbayes']:.1f}x"
+                     f" | {r['single_pyagrum'] / r['single_rnbayes']:.1f}x | {r['check']:.1e} |")
+    lines += ["", "## Value of information for all candidate tests", "",
+              "Mutual information between the target and each test's nodes: one joint query per "
+              "test (rnbayes, pgmpy) or one joint-target LazyPropagation per test (pyAgrum).", "",
+              "| network | tests | rnbayes | pgmpy VE | pyAgrum LP | pgmpy / rnbayes "
+              "| pyAgrum / rnbayes |", "|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['network']} | {r['n_tests']} | {ms(r['voi_rnbayes'])} | "
+                     f"{ms(r['voi_pgmpy'])} | {ms(r['voi_pyagrum'])} | "
+                     f"{r['voi_pgmpy'] / r['voi_rnbayes']:.0f}x | "
+                     f"{r['voi_pyagrum'] / r['voi_rnbayes']:.0f}x |")
+    lines += ["", f"## {N_DRAWS:,}-draw credible interval of the target's posterior", "",
+              "rnbayes: draw, rebuild the ancestral tables, one batched contraction, quantiles. "
+              "pgmpy / pyAgrum: set the CPTs and query once per draw, timed on the shown number "
+              f"of draws and extrapolated to {N_DRAWS:,}.", "",
+              "| network | rnbayes | pgmpy VE (extrap.) | pyAgrum LP (extrap.) | pgmpy / rnbayes "
+              "| pyAgrum / rnbayes | draws timed for pgmpy/pyAgrum | what rnbayes draws |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r['network']} | {ms(r['mc_rnbayes'])} | {ms(r['mc_pgmpy'])} | "
+                     f"{ms(r['mc_pyagrum'])} | {r['mc_pgmpy'] / r['mc_rnbayes']:.0f}x | "
+                     f"{r['mc_pyagrum'] / r['mc_rnbayes']:.0f}x | {r['n_draws_ref']} | "
+                     f"{r['mc_note']} |")
+    d = results[0]
+    lines += ["", "## Targets", "",
+              f"- 10,000 draws, default network: {ms(d['mc_rnbayes'])} (target < 1 s): "
+              f"{'met' if d['mc_rnbayes'] < 1 else 'NOT met'}. The whole "
+              f"`sensitivity()` run (draws, VOI intervals, tornado, flip points, prior curve): "
+              f"{ms(full)}.",
+              "- single posterior no slower than pyAgrum: " + ", ".join(
+                  f"{r['network']} {'met' if r['single_rnbayes'] <= r['single_pyagrum'] else 'NOT met'}"
+                  for r in results),
+              "- VOI for all tests >= 100x faster than the pgmpy loop: " + ", ".join(
+                  f"{r['network']} {r['voi_pgmpy'] / r['voi_rnbayes']:.0f}x "
+                  f"({'met' if r['voi_pgmpy'] / r['voi_rnbayes'] >= 100 else 'NOT met'})"
+                  for r in results), ""]
+    Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""``rnbayes report CASE.yaml -o report.html [--format html|md|json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._case import load_case
+from ._cli_assess import add_model_options
+from ._cli_sensitivity import report_section
+from ._cli_tests import add_voi_options, test_names
+from ._decision import load_utilities
+from ._errors import EvidenceError
+from ._model import load_model
+from ._report import FORMATS, build_report
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="self-contained case report (HTML, Markdown or JSON)",
+                       description="Write a case report: findings, posterior, contributions, "
+                                   "ranked tests with a chart, what-if table, decision "
+                                   "thresholds and provenance.")
+    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
+    p.add_argument("-o", "--output", help="output file (default: standard output)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="html, md or json (default: from the output suffix, else html)")
+    p.add_argument("--draws", type=int, default=10_000,
+                   help="parameter draws for the sensitivity section (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed for the draws (default 0)")
+    p.add_argument("--no-sensitivity", action="store_true",
+                   help="leave out the sensitivity section")
+    add_voi_options(p)
+    add_model_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
+    case = load_case(args.case)
+    model = load_model(args.network, args.priors)
+    extra, sens = [], None
+    if not args.no_sensitivity:
+        if args.draws < 1:
+            raise EvidenceError(f"--draws must be a positive number of draws; got {args.draws}")
+        sens = model.sensitivity(case.evidence, n_draws=args.draws, seed=args.seed,
+                                 utilities=_utilities(args.utilities), progress=False)
+        if fmt != "json":
+            html = report_section(model, case.evidence, sens=sens, heading=False)
+            md = "```\n" + sens.summary() + "\n```"
+            extra.append(("Sensitivity to the published figures", html, md))
+    text = build_report(model, case, format=fmt, utilities=args.utilities,
+                        tests=test_names(args.tests), catalog=args.catalog, rank_by=args.rank_by,
+                        extra_sections=extra)
+    if fmt == "json" and sens is not None:
+        doc = json.loads(text)
+        doc["sensitivity"] = sens.to_dict()
+        text = json.dumps(doc, indent=2)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _utilities(path):
+    return load_utilities(path) if path else None
