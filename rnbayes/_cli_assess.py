@@ -27,14 +27,19 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     case = load_case(args.case)
     model = load_model(args.network, args.priors)
-    post = model.posterior(case.evidence)
-    if args.json:
-        out = {"case": {"id": case.id, "notes": case.notes, "path": case.path}, **post.to_dict()}
-        print(json.dumps(out, indent=2))
-    else:
-        print(f"case: {case.id}")
-        if case.notes:
-            print(f"notes: {case.notes}")
-        print()
-        print(post.summary())
+    emit(case, model.posterior(case.evidence), as_json=args.json)
     return 0
+
+
+def emit(case, result, *, as_json: bool) -> None:
+    """Print a result for a case: its ``summary()`` under a case header, or JSON."""
+    if as_json:
+        out = {"case": {"id": case.id, "notes": case.notes, "path": case.path},
+               **result.to_dict()}
+        print(json.dumps(out, indent=2))
+        return
+    print(f"case: {case.id}")
+    if case.notes:
+        print(f"notes: {case.notes}")
+    print()
+    print(result.summary())

@@ -6,12 +6,13 @@ import argparse
 import base64
 import html
 import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ._case import load_case
-from ._cli_assess import add_model_options
+from ._cli_assess import add_model_options, emit
+from ._decision import load_utilities
+from ._errors import EvidenceError
 from ._model import load_model
 
 
@@ -25,6 +26,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--utilities", help="utilities YAML (default: bundled priors/utilities.yaml)")
     add_model_options(p)
     p.set_defaults(func=run)
 
@@ -33,18 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from ._sensitivity import sensitivity
 
     if args.draws < 2:
-        raise SystemExit(f"rnbayes: error: --draws must be at least 2; got {args.draws}")
+        raise EvidenceError(f"--draws must be at least 2; got {args.draws}")
     case = load_case(args.case)
     model = load_model(args.network, args.priors)
+    utilities = load_utilities(args.utilities) if args.utilities else None
     sens = sensitivity(model, case.evidence, n_draws=args.draws, seed=args.seed,
-                       progress=not args.no_progress)
-    if args.json:
-        print(json.dumps({"case": {"id": case.id, "path": case.path}, **sens.to_dict()},
-                         indent=2))
-    else:
-        print(f"case: {case.id}")
-        print()
-        print(sens.summary())
+                       utilities=utilities, progress=not args.no_progress)
+    emit(case, sens, as_json=args.json)
     return 0
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from ._case import load_case
-from ._cli_assess import add_model_options
+from ._cli_assess import add_model_options, emit
 from ._model import load_model
 from ._voi import MEASURES, value_of_information
 
@@ -43,13 +42,5 @@ def run(args: argparse.Namespace) -> int:
     voi = value_of_information(model, case.evidence, tests=test_names(args.tests),
                                utilities=args.utilities, rank_by=args.rank_by,
                                catalog=args.catalog)
-    if args.json:
-        out = {"case": {"id": case.id, "notes": case.notes, "path": case.path}, **voi.to_dict()}
-        print(json.dumps(out, indent=2))
-    else:
-        print(f"case: {case.id}")
-        if case.notes:
-            print(f"notes: {case.notes}")
-        print()
-        print(voi.summary())
+    emit(case, voi, as_json=args.json)
     return 0

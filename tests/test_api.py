@@ -8,12 +8,14 @@ import rnbayes
 
 PUBLIC = {
     "NOTICE", "CaseFileError", "EvidenceError", "Model", "Posterior", "RnbayesError",
-    "RnbayesWarning", "SpecError", "__version__", "load_model", "posterior",
+    "RnbayesWarning", "Sensitivity", "SpecError", "ValueOfInformation", "__version__",
+    "load_model", "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "posterior",
+    "sensitivity", "value_of_information",
 }
 
 
 def test_public_names_are_frozen():
-    assert PUBLIC <= set(rnbayes.__all__)
+    assert set(rnbayes.__all__) == PUBLIC
     for name in rnbayes.__all__:
         assert hasattr(rnbayes, name)
 

@@ -94,3 +94,35 @@ def test_report_format_from_suffix(case, tmp_path):
 def test_missing_case_exit_2(tmp_path, capsys):
     assert _cli.main(["tests", str(tmp_path / "nope.yaml")]) == 2
     assert "case file not found" in capsys.readouterr().err
+
+
+def test_sensitivity_cli_text_json_and_bad_draws(tmp_path, capsys):
+    case = tmp_path / "c.yaml"
+    case.write_text("id: s\nevidence: {enhancement_pattern: nodular}\n")
+    assert _cli.main(["sensitivity", str(case), "--draws", "300", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "95% credible interval" in out and "not a medical device" in out
+    assert _cli.main(["sensitivity", str(case), "--draws", "300", "--json", "--no-progress"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert 0 <= d["interval"]["low"] <= d["interval"]["high"] <= 1
+    assert _cli.main(["sensitivity", str(case), "--draws", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--draws must be at least 2; got 1" in err and "Traceback" not in err
+
+
+def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, capsys):
+    case = tmp_path / "c.yaml"
+    case.write_text("id: r\nnotes: '<script>alert(1)</script>'\n"
+                    "evidence: {enhancement_pattern: thin_rim}\n")
+    out = tmp_path / "r.html"
+    assert _cli.main(["report", str(case), "-o", str(out), "--draws", "300"]) == 0
+    text = out.read_text()
+    assert text.count("Sensitivity to the published figures") == 1
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script" not in text.lower().replace("&lt;script", "")
+    assert "not a medical device" in text
+    js = tmp_path / "r.json"
+    assert _cli.main(["report", str(case), "-o", str(js), "--draws", "300"]) == 0
+    d = json.loads(js.read_text())
+    assert "sensitivity" in d and 0 <= d["sensitivity"]["p_decision_differs"] <= 1
