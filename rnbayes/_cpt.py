@@ -111,14 +111,16 @@ def _log_or(spec, parents, parent_states, values) -> np.ndarray:
             per_state.append(v)
         terms.append(per_state)
     batch = batch or 1
-    total = np.zeros((batch, *(len(s) for s in parent_states)))
+    # grow the table one parent at a time (each add only as large as the result so far),
+    # instead of adding every term into a full-size array
+    total = np.zeros((batch,) + (1,) * len(parents))
     for i, per_state in enumerate(terms):
         vec = np.stack([np.zeros(batch) if v is None else np.broadcast_to(v, (batch,))
                         for v in per_state], axis=1)
         shape = [batch] + [1] * len(parents)
         shape[i + 1] = len(per_state)
         total = total + vec.reshape(shape)
-    return total
+    return np.broadcast_to(total, (batch, *(len(s) for s in parent_states)))
 
 
 def _expit(x: np.ndarray) -> np.ndarray:

@@ -149,7 +149,10 @@ class DiscreteNetwork:
         out = (bsym if batched else "") + "".join(symbols[t] for t in targets)
         eq = ",".join(subs) + "->" + out
         shapes = [op.shape for op in operands]
-        return oe.contract_expression(eq, *shapes, optimize="auto")
+        if batched:
+            # large batched contractions: let opt_einsum dispatch BLAS-backed tensordot
+            return oe.contract_expression(eq, *shapes, optimize="auto")
+        return _Program(eq, shapes)
 
     # -- reference implementation -------------------------------------------------
     def enumerate_joint(self, targets: Sequence[str], evidence: Evidence | None = None):
@@ -186,6 +189,34 @@ class DiscreteNetwork:
             acc[tuple(config[pos[t]] for t in targets)] += p
         total = acc.sum()
         return acc / total, total
+
+
+class _Program:
+    """A contraction compiled once into plain pairwise ``numpy.einsum`` steps.
+
+    opt_einsum chooses the order (``contract_path``); running the steps directly avoids
+    its per-step Python dispatch, which dominates for the small tables of one query.
+    Symbols are renamed per step to ASCII letters, so any number of nodes works.
+    """
+
+    def __init__(self, eq: str, shapes: Sequence[tuple[int, ...]]):
+        import string
+
+        _, info = oe.contract_path(eq, *shapes, shapes=True, optimize="auto")
+        self.steps: list[tuple[tuple[int, ...], str]] = []
+        for inds, _removed, step_eq, _remaining, _blas in info.contraction_list:
+            ins, outp = step_eq.split("->")
+            symbols = sorted(set(ins.replace(",", "") + outp))
+            rename = {s: string.ascii_letters[i] for i, s in enumerate(symbols)}
+            local = ",".join("".join(rename[c] for c in x) for x in ins.split(",")) + "->" + \
+                "".join(rename[c] for c in outp)
+            self.steps.append((tuple(inds), local))
+
+    def __call__(self, *operands: np.ndarray) -> np.ndarray:
+        ops = list(operands)
+        for inds, step_eq in self.steps:
+            ops.append(np.einsum(step_eq, *[ops.pop(i) for i in inds]))
+        return ops[0]
 
 
 def renormalise(cpts: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
