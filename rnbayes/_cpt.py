@@ -286,9 +286,11 @@ def latent_test(spec, child_states, parents, parent_states, values, records, tab
     a = lt[:, hi, pos_t]
     b = lt[:, hi, 1 - pos_t]
     s, f = latent_solution(a, b, values(spec["sensitivity"]), values(spec["specificity"]))
-    s = np.clip(s, 1e-6, 1 - 1e-6)
-    f = np.clip(f, 1e-6, 1 - 1e-6)
-    batch = s.shape[0]
+    masks = [(m, values(m["probability"])) for m in spec.get("masking", [])]
+    # drawn (B) and point (1) values may mix: broadcast everything to one batch size
+    batch = max([s.shape[0], *(v.shape[0] for _, v in masks)])
+    s = np.broadcast_to(np.clip(s, 1e-6, 1 - 1e-6), (batch,))
+    f = np.broadcast_to(np.clip(f, 1e-6, 1 - 1e-6), (batch,))
     kpos = list(child_states).index(spec["positive"])
     lat_axis = parents.index(latent)
     p_pos = np.ones((batch, *(len(st) for st in parent_states)))
@@ -298,10 +300,10 @@ def latent_test(spec, child_states, parents, parent_states, values, records, tab
     shape = [batch] + [1] * len(parents)
     shape[lat_axis + 1] = len(lat_states)
     p_pos = p_pos * per_level.reshape(shape)
-    for m in spec.get("masking", []):
+    for m, v in masks:
         i = parents.index(m["parent"])
         keep = np.ones((batch, len(parent_states[i])))
-        keep[:, parent_states[i].index(m["state"])] = 1.0 - values(m["probability"])
+        keep[:, parent_states[i].index(m["state"])] = 1.0 - v
         shape = [batch] + [1] * len(parents)
         shape[i + 1] = len(parent_states[i])
         p_pos = p_pos * keep.reshape(shape)

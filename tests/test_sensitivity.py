@@ -1,10 +1,12 @@
 """Sensitivity analysis: exact one-way function, flip points, reproducibility, interval."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import rnbayes
 from rnbayes import _batch
 from rnbayes._decision import load_utilities
 from rnbayes._evidence import engine_evidence
@@ -164,3 +166,14 @@ def test_mixed_point_and_drawn_odds_ratios(model):
     mid = _p_rows(model, ev, "diagnosis", [(par, np.array([point]))])[0]
     assert abs(mid - model.posterior({"months_since_srs": 10,
                                       "enhancement_pattern": "nodular"}).p_progression) < 1e-12
+
+
+@pytest.mark.parametrize("case", sorted(
+    (Path(__file__).parent.parent / "examples" / "cases").glob("*.yaml")), ids=lambda p: p.stem)
+def test_sensitivity_runs_on_every_example_case(case):
+    from rnbayes._case import load_case
+
+    model = rnbayes.load_model()
+    sens = model.sensitivity(load_case(case).evidence, n_draws=400, seed=3, progress=False)
+    assert 0.0 <= sens.interval["low"] <= sens.interval["high"] <= 1.0
+    assert not sens.tornado.empty
