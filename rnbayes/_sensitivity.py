@@ -33,17 +33,9 @@ from . import _batch
 from ._decision import Utilities, load_utilities
 from ._evidence import engine_evidence
 from ._oneway import one_way
-from ._records import load_yaml
 from ._sensitivity_result import Sensitivity
 
 #: used when networks/tests.yaml is absent: test name -> nodes it reveals
-DEFAULT_TESTS: dict[str, list[str]] = {
-    "rcbv": ["rcbv"], "ktrans": ["ktrans"], "asl_cbf": ["asl_cbf"],
-    "mrs_choline": ["mrs_choline"], "delayed_contrast": ["delayed_contrast"],
-    "fet_pet": ["fet_tbr", "fet_curve"],
-    "central_restricted_diffusion": ["central_restricted_diffusion"],
-    "susceptibility_foci": ["susceptibility_foci"], "follow_up_course": ["follow_up_course"],
-}
 #: how many of the most influential parameters get a flip-point search
 N_FLIP = 8
 LEVEL = 0.95
@@ -74,20 +66,14 @@ class _Progress:
 
 
 def candidate_tests(model) -> dict[str, list[str]]:
-    """Candidate tests -> nodes they reveal, from ``tests.yaml`` beside the network spec,
-    else :data:`DEFAULT_TESTS`; nodes not in the model are dropped."""
-    groups = DEFAULT_TESTS
+    """Candidate tests -> nodes they reveal, from ``tests.yaml`` beside the network spec
+    (else the bundled catalogue); nodes not in the model are dropped."""
+    from ._tests_catalog import load_tests
+
     path = model.network_path.parent / "tests.yaml"
-    if path.is_file():
-        doc = load_yaml(path)
-        tests = doc.get("tests") if isinstance(doc, dict) else None
-        if isinstance(tests, dict):
-            found = {name: list(t.get("reveals") or t.get("nodes") or [])
-                     for name, t in tests.items() if isinstance(t, dict)}
-            if any(found.values()):
-                groups = found
-    return {k: [n for n in v if n in model.nodes] for k, v in groups.items()
-            if any(n in model.nodes for n in v)}
+    catalog = load_tests(path if path.is_file() else None)
+    return {t.id: [n for n in t.reveals if n in model.nodes] for t in catalog
+            if any(n in model.nodes for n in t.reveals)}
 
 
 # -- parameters ------------------------------------------------------------------------
