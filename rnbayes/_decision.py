@@ -88,12 +88,18 @@ class Utilities:
 def load_utilities(path: str | Path | None = None) -> Utilities:
     """Load utilities from YAML (default: the bundled ``priors/utilities.yaml``).
 
+    ``path`` may also name a bundled set: ``"symptomatic"`` loads
+    ``priors/utilities_symptomatic.yaml``.
+
     Raises
     ------
     SchemaError
         Missing file, malformed YAML, an unknown action or state, or a non-numeric value.
     """
     p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
+    bundled = default_priors_dir() / f"utilities_{path}.yaml"
+    if path is not None and not p.is_file() and bundled.is_file():
+        p = bundled  # a bundled set by name, e.g. "symptomatic"
     doc = load_yaml(p)
     file = p.name
     if not isinstance(doc, dict) or not isinstance(doc.get("utilities"), dict):

@@ -126,3 +126,13 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
     assert _cli.main(["report", str(case), "-o", str(js), "--draws", "300"]) == 0
     d = json.loads(js.read_text())
     assert "sensitivity" in d and 0 <= d["sensitivity"]["p_decision_differs"] <= 1
+
+
+def test_bundled_symptomatic_utilities_by_name(tmp_path, capsys):
+    case = tmp_path / "c.yaml"
+    case.write_text("id: s\nevidence: {enhancement_pattern: thin_rim}\n")
+    assert _cli.main(["tests", str(case), "--utilities", "symptomatic", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [t["below"] for t in d["thresholds"]] == ["treat_as_necrosis"]
+    assert _cli.main(["tests", str(case), "--utilities", "nonesuch"]) == 2
+    assert "file not found" in capsys.readouterr().err
