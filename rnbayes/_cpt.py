@@ -54,6 +54,8 @@ def distribution(values: Values, ref: Any, child_states: Sequence[str], records)
         v = values(ref)
         pos = [rec.states.index(s) for s in child_states]
         return v[:, pos]
+    if "fixed" in ref:  # a logical constraint (e.g. no tumour, no hypercellular tumour)
+        return np.array([[float(ref["fixed"].get(s, 0.0)) for s in child_states]])
     rid, state = ref["record"], ref["state"]
     p = values(rid)
     k = list(child_states).index(state)

@@ -203,6 +203,17 @@ def _check_ref(file: str, path: str, ref: Any, records: dict[str, Record], state
             raise _sem(file, path, f"record {ref!r} covers states {list(rec.states)}; "
                        f"expected exactly {states}")
         return
+    if isinstance(ref, dict) and set(ref) == {"fixed", "reason"}:
+        fixed = ref["fixed"]
+        if not isinstance(fixed, dict) or not fixed or any(s not in states for s in fixed):
+            raise _sem(file, path, f"'fixed' must map states of {states} to probabilities; got {fixed!r}")
+        vals = list(fixed.values())
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1 for v in vals) \
+                or abs(sum(vals) - 1) > 1e-12:
+            raise _sem(file, path, f"'fixed' probabilities must lie in [0, 1] and sum to 1; got {fixed!r}")
+        if not isinstance(ref["reason"], str) or not ref["reason"].strip():
+            raise _sem(file, path, "a 'fixed' distribution needs a 'reason' (the logical constraint)")
+        return
     if isinstance(ref, dict) and set(ref) == {"record", "state"}:
         if len(states) != 2:
             raise _sem(file, path, f"{{record, state}} needs a binary node; this one has {states}")
@@ -213,7 +224,8 @@ def _check_ref(file: str, path: str, ref: Any, records: dict[str, Record], state
         if ref["state"] not in states:
             raise _sem(file, path, f"state {ref['state']!r} is not one of {states}")
         return
-    raise _sem(file, path, f"expected a record id or {{record: id, state: s}}; got {ref!r}")
+    raise _sem(file, path, f"expected a record id, {{record: id, state: s}} or "
+               f"{{fixed: {{state: p}}, reason: text}}; got {ref!r}")
 
 
 def _check_generator(file: str, name: str, nd: dict, nodes: dict, records: dict[str, Record]) -> None:

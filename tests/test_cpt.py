@@ -85,6 +85,23 @@ def test_noisy_max_takes_the_highest_level(model):
     states = model.states("central_restricted_diffusion")
     per = states.index("peripheral_or_solid")
     d = model.states("diagnosis").index("tumour_progression")
-    base = cpt[per, d, 0, 1, 1]  # nsclc, no bevacizumab, no haemorrhage
-    with_mimics = cpt[per, d, 1, 0, 0]  # sclc, bevacizumab, haemorrhage
+    assert model.parents("central_restricted_diffusion") == (
+        "diagnosis", "hypercellular_tumour", "bevacizumab", "haemorrhage")
+    off = (model.states("hypercellular_tumour").index("absent"), model.states("bevacizumab").index("no"),
+           model.states("haemorrhage").index("absent"))
+    on = tuple(1 - i for i in off)
+    base = cpt[(per, d, *off)]
+    with_mimics = cpt[(per, d, *on)]
     assert with_mimics >= base
+
+
+def test_hypercellular_tumour_needs_tumour(model):
+    cpt = model.network.cpts["hypercellular_tumour"]  # (state, diagnosis, histology)
+    present = model.states("hypercellular_tumour").index("present")
+    rn = model.states("diagnosis").index("radiation_necrosis")
+    ttp = model.states("diagnosis").index("tumour_progression")
+    sclc = model.states("primary_histology").index("sclc")
+    assert (cpt[present, rn, :] == 0).all()
+    assert cpt[present, ttp, sclc] == model.records["hypercellular_given_sclc_tumour"].point()
+    others = [i for i in range(cpt.shape[2]) if i != sclc]
+    assert (cpt[present, ttp, others] == 0).all()
