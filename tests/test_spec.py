@@ -95,6 +95,10 @@ def test_describe_names_sources(model):
      r"cutpoints: expected increasing numbers"),
     (lambda d: d["nodes"]["diagnosis"]["cpt"]["effects"]["fractionation"].__setitem__(
         "hypofractionated", "dsc_sensitivity"), SemanticError, r"expected lognormal"),
+    (lambda d: d["nodes"]["hypercellular_tumour"]["cpt"]["rows"][-1]["probabilities"].__setitem__(
+        "fixed", {"absent": 0.9}), SemanticError, r"'fixed' probabilities must lie in \[0, 1\] and sum to 1"),
+    (lambda d: d["nodes"]["hypercellular_tumour"]["cpt"]["rows"][-1]["probabilities"].__setitem__(
+        "reason", " "), SemanticError, r"needs a 'reason'"),
 ])
 def test_bad_spec_errors_name_file_path_and_value(tmp_path, mutate, error, pattern):
     net, pri = _copy(tmp_path)
