@@ -23,8 +23,8 @@ warnings.simplefilter("ignore")
 from rnbayes import _batch, load_model  # noqa: E402
 from rnbayes._evidence import engine_evidence  # noqa: E402
 from rnbayes._pgmpy import example_network, variable_elimination, ve_query  # noqa: E402
-from rnbayes._sensitivity import _mutual_information, candidate_tests, sensitivity  # noqa: E402
-from rnbayes._voi import _Joints  # noqa: E402
+from rnbayes._sensitivity import candidate_tests, sensitivity  # noqa: E402
+from rnbayes._voi import _Joints, mutual_information  # noqa: E402
 
 N_DRAWS = 10_000
 CASES = {
@@ -120,24 +120,24 @@ def bench_network(label, net, pg, target, ev_names, tests, draws_fn, n_draws_ref
     def voi_rnbayes():
         cache = _Joints(net, target, ev, all_nodes)
         for nodes in tests:
-            _mutual_information(cache.joint(nodes).reshape(1, net.card[target], -1))
+            mutual_information(cache.joint(nodes).reshape(1, net.card[target], -1))
 
     pairs = [(*a, *(n for n in b if n not in a)) for a, b in itertools.combinations(tests, 2)]
 
     def pairs_rnbayes():
         cache = _Joints(net, target, ev, all_nodes)
         for nodes in [*tests, *pairs]:
-            _mutual_information(cache.joint(nodes).reshape(1, net.card[target], -1))
+            mutual_information(cache.joint(nodes).reshape(1, net.card[target], -1))
 
     def pairs_pgmpy():
         for nodes in [*tests, *pairs]:
             f = ve_query(ve, [target, *nodes], ev_names)
-            _mutual_information(np.asarray(f.values).reshape(1, net.card[target], -1))
+            mutual_information(np.asarray(f.values).reshape(1, net.card[target], -1))
 
     def voi_pgmpy():
         for nodes in tests:
             f = ve_query(ve, [target, *nodes], ev_names)
-            _mutual_information(np.asarray(f.values).reshape(1, net.card[target], -1))
+            mutual_information(np.asarray(f.values).reshape(1, net.card[target], -1))
 
     def voi_agrum():
         for nodes in tests:

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from . import _cpt
 from ._inference import DiscreteNetwork
+from ._spec import generate_table, point_values
 
 Values = Callable[[str], np.ndarray]
 
@@ -162,18 +162,11 @@ def ancestral_records(model, nodes: Sequence[str]) -> list[str]:
     return out
 
 
-def point_value(record) -> np.ndarray:
-    v = np.asarray(record.point(), dtype=float)
-    return v.reshape(1, *v.shape)
-
-
 def build_subset(model, values: Values, nodes: Sequence[str], drawn: set[str]) -> dict[str, np.ndarray]:
     """Tables of the ancestral set of ``nodes``; only tables touched by ``drawn`` records
     are regenerated (batched), the rest are the model's point tables (unbatched)."""
     spec = model.spec
     keep = model.network.ancestors(list(nodes))
-    net = {"states": {n: list(spec.states(n)) for n in spec.order},
-           "parents": {n: list(spec.parents(n)) for n in spec.order}}
     gen_tables: dict[str, np.ndarray] = {}  # generator view: batch axis always present
     out: dict[str, np.ndarray] = {}
     changed: set[str] = set()
@@ -190,14 +183,7 @@ def build_subset(model, values: Values, nodes: Sequence[str], drawn: set[str]) -
         elif cpt["generator"] == "logodds" and cpt.get("calibrate") == "marginal":
             deps = set(parents)
         if own & drawn or deps & changed:
-            arr = _cpt.generate(
-                cpt["generator"], spec=cpt, child_states=list(nd["states"]), parents=parents,
-                parent_states=[list(spec.states(q)) for q in parents], values=values,
-                records=model.records,
-                tables={k: (v.reshape(v.shape[0], -1) if not spec.parents(k) else v)
-                        for k, v in gen_tables.items()},
-                net=net,
-            )
+            arr = generate_table(spec, model.records, name, values, gen_tables)
             changed.add(name)
             gen_tables[name] = arr
             out[name] = arr
@@ -235,13 +221,13 @@ def drawn_network(model, evidence: Mapping[str, Any], targets: Sequence[str], *,
 
     ``targets`` are every node any later query will ask about (they are never absorbed).
     """
-    points = {rid: point_value(r) for rid, r in model.records.items()}
+    points = point_values(model.records)
     drawn = set(draws)
     need = list(targets) + list(evidence)
 
     def one(sl: slice):
         def values(rid: str) -> np.ndarray:
-            return draws[rid][sl] if rid in draws else points[rid]
+            return draws[rid][sl] if rid in draws else points(rid)
 
         tabs = build_subset(model, values, need, drawn)
         out = absorb_roots(model.network, tabs, evidence, list(targets))

@@ -88,12 +88,12 @@ def table(spec, child_states, parents, parent_states, values, records, **_) -> n
 
 def match_row(rows: list[dict], parents: Sequence[str], config: Sequence[str]) -> dict | None:
     """The one row whose ``when`` matches ``config`` (omitted parents match any state)."""
-    hits = [r for r in rows
-            if all(r.get("when", {}).get(p, s) == s for p, s in zip(parents, config))]
+    hits = matching_rows(rows, parents, config)
     return hits[0] if len(hits) == 1 else None
 
 
-def matching_rows(rows, parents, config) -> list[dict]:
+def matching_rows(rows: list[dict], parents: Sequence[str], config: Sequence[str]) -> list[dict]:
+    """Every row whose ``when`` matches ``config``."""
     return [r for r in rows if all(r.get("when", {}).get(p, s) == s for p, s in zip(parents, config))]
 
 

@@ -219,11 +219,6 @@ class _Program:
         return ops[0]
 
 
-def renormalise(cpts: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Divide every table by its column sums (bundled bnlearn tables sum to 1 only to ~3e-7)."""
-    return {n: a / a.sum(axis=0, keepdims=True) for n, a in cpts.items()}
-
-
 def check_tables(net: DiscreteNetwork, tol: float = 1e-9) -> list[str]:
     """Return a list of problems: wrong shapes, negative entries, columns not summing to 1."""
     problems = []

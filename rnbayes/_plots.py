@@ -66,3 +66,13 @@ def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any
               fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
+
+
+def png_base64(fig: Any, *, dpi: int = 100) -> str:
+    """``fig`` as a base64 PNG string, for embedding in a self-contained report."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from ._jsonsafe import jsonable, records
+
 NOTICE = ("Research use only. rnbayes is not a medical device and must not be used to make "
           "clinical decisions.")
 
@@ -80,15 +82,11 @@ class Posterior:
             "p_necrosis": self.p_necrosis,
             "prior_progression": self.prior_progression,
             "favoured": self.favoured,
-            "contributions": [
-                {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                 for k, v in row.items()}
-                for row in self.contributions.to_dict(orient="records")
-            ],
+            "contributions": records(self.contributions),
             "conflict": self.conflict,
             "conflict_flagged": self.conflict_flagged,
             "conflicting_findings": self.conflicting_findings,
-            "evidence": _jsonable(self.evidence),
+            "evidence": jsonable(self.evidence),
             "model": {"name": self.model_name, "digest": self.model_digest, **self.provenance},
             "notice": NOTICE,
         }
@@ -156,13 +154,3 @@ class Posterior:
         return (f"Posterior(p_progression={self.p_progression:.4f}, "
                 f"p_necrosis={self.p_necrosis:.4f}, findings={len(self.contributions)}, "
                 f"conflict={self.conflict:+.3f})")
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if hasattr(x, "item"):
-        return x.item()
-    return x

@@ -9,9 +9,7 @@ offline with no external scripts, styles or fonts.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,17 +72,15 @@ def _figure_png(voi: ValueOfInformation) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from ._plots import plot_test_values
+    from ._plots import plot_test_values, png_base64
 
     fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(voi.table), 3) + 2.4), dpi=110)
     try:
         plot_test_values(voi, ax=ax)
         fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
+        return png_base64(fig, dpi=110)
     finally:
         plt.close(fig)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _sources_frame(model: Any) -> pd.DataFrame:

@@ -34,6 +34,8 @@ from ._decision import Utilities, load_utilities
 from ._evidence import engine_evidence
 from ._oneway import one_way
 from ._sensitivity_result import Sensitivity
+from ._spec import point_values
+from ._voi import mutual_information
 
 #: used when networks/tests.yaml is absent: test name -> nodes it reveals
 #: how many of the most influential parameters get a flip-point search
@@ -113,11 +115,12 @@ def _p_rows(model, ev, target, rows: list[tuple[dict, np.ndarray]], batch_hint: 
     sizes = [len(t) for _, t in rows]
     total = sum(sizes)
     draws: dict[str, np.ndarray] = {}
+    points = point_values(model.records)
     start = 0
     for (par, theta), size in zip(rows, sizes):
         rec = model.records[par["record"]]
         if par["record"] not in draws:
-            pt = _batch.point_value(rec)
+            pt = points(par["record"])
             draws[par["record"]] = np.repeat(pt, total, axis=0)
         draws[par["record"]][start:start + size] = _value(rec, par["component"], theta)
         start += size
@@ -307,10 +310,10 @@ def sensitivity(model, evidence: Mapping[str, Any] | None = None, *, n_draws: in
     voi_rows, mi_all = [], []
     for name, nodes in tests.items():
         joint = dn.query([target, *nodes]).reshape(n_draws, 2, -1)
-        mi_all.append(_mutual_information(joint))
+        mi_all.append(mutual_information(joint))
         pt, _ = model.network.query([target, *nodes], ev)
         voi_rows.append({"test": name, "nodes": ", ".join(nodes),
-                         "mi_point": float(_mutual_information(pt.reshape(1, 2, -1))[0])})
+                         "mi_point": float(mutual_information(pt.reshape(1, 2, -1))[0])})
         prog.step(f"test {name}")
     voi = pd.DataFrame(voi_rows, columns=["test", "nodes", "mi_point"])
     if mi_all:
@@ -399,12 +402,3 @@ def _odds(p: float) -> float:
     if p >= 1.0:
         return math.inf
     return p / (1.0 - p)
-
-
-def _mutual_information(joint: np.ndarray) -> np.ndarray:
-    """Mutual information in bits of a batch of joint tables ``(B, 2, m)``."""
-    pd_ = joint.sum(axis=2, keepdims=True)
-    pt = joint.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = joint * (np.log2(joint) - np.log2(pd_) - np.log2(pt))
-    return np.nansum(np.where(joint > 0, terms, 0.0), axis=(1, 2))

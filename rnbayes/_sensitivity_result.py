@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._posterior import NOTICE, _jsonable
+from ._jsonsafe import jsonable, records
+from ._posterior import NOTICE
 
 
 @dataclass(frozen=True)
@@ -63,25 +63,21 @@ class Sensitivity:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dictionary (the per-draw values are summarised, not listed)."""
-        def frame(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: _clean(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
-
         return {
             "p_progression": self.p_progression,
             "action": self.action,
             "interval": dict(self.interval),
             "p_decision_differs": self.p_decision_differs,
             "action_shares": dict(self.action_shares),
-            "tornado": frame(self.tornado),
-            "flip_points": frame(self.flip_points),
+            "tornado": records(self.tornado),
+            "flip_points": records(self.flip_points),
             "prior_curve": {"prior_case": self.prior_case,
-                            "likelihood_ratio": _clean(self.likelihood_ratio),
-                            "thresholds": [{k: _clean(v) for k, v in t.items()}
-                                           for t in self.prior_thresholds],
-                            "points": frame(self.prior_curve.iloc[::10])},
+                            "likelihood_ratio": jsonable(self.likelihood_ratio),
+                            "thresholds": jsonable(self.prior_thresholds),
+                            "points": records(self.prior_curve.iloc[::10])},
             "decision_thresholds": self.thresholds,
-            "voi_intervals": frame(self.voi_intervals),
-            "evidence": _jsonable(self.evidence),
+            "voi_intervals": records(self.voi_intervals),
+            "evidence": jsonable(self.evidence),
             "n_draws": self.n_draws, "seed": self.seed,
             "model": {"name": self.model_name, "digest": self.model_digest},
             "notice": NOTICE,
@@ -151,23 +147,3 @@ class Sensitivity:
         return (f"Sensitivity(p_progression={self.p_progression:.4f}, interval=({iv['low']:.4f}, "
                 f"{iv['high']:.4f}), p_decision_differs={self.p_decision_differs:.4f}, "
                 f"n_draws={self.n_draws})")
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, (list, tuple)):
-        return [_clean(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): _clean(x) for k, x in v.items()}
-    if isinstance(v, (np.floating, float)):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    if isinstance(v, np.integer):
-        return int(v)
-    if v is None or isinstance(v, (str, bool, int)):
-        return v
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(v)

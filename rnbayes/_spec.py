@@ -372,21 +372,26 @@ def build_tables(spec: NetworkSpec, records: dict[str, Record],
                  values: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
     """Generate every table, batched: ``(B, card, *parent_cards)`` per node."""
     tables: dict[str, np.ndarray] = {}
+    for name in spec.order:
+        tables[name] = generate_table(spec, records, name, values, tables)
+    return tables
+
+
+def generate_table(spec: NetworkSpec, records: dict[str, Record], name: str,
+                   values: Callable[[str], np.ndarray], tables: dict[str, np.ndarray]) -> np.ndarray:
+    """``name``'s table, batched, from ``values``; ``tables`` holds the (batched) tables already
+    generated for the nodes before it (generators that depend on other tables read them)."""
+    nd = spec.nodes[name]
+    parents = list(spec.parents(name))
     net = {"states": {n: list(spec.states(n)) for n in spec.order},
            "parents": {n: list(spec.parents(n)) for n in spec.order}}
-    for name in spec.order:
-        nd = spec.nodes[name]
-        parents = list(spec.parents(name))
-        pstates = [list(spec.states(q)) for q in parents]
-        arr = _cpt.generate(
-            nd["cpt"]["generator"], spec=nd["cpt"], child_states=list(nd["states"]), parents=parents,
-            parent_states=pstates, values=values, records=records,
-            tables={k: (v.reshape(v.shape[0], -1) if not spec.parents(k) else v)
-                    for k, v in tables.items()},
-            net=net,
-        )
-        tables[name] = arr
-    return tables
+    return _cpt.generate(
+        nd["cpt"]["generator"], spec=nd["cpt"], child_states=list(nd["states"]), parents=parents,
+        parent_states=[list(spec.states(q)) for q in parents], values=values, records=records,
+        tables={k: (v.reshape(v.shape[0], -1) if not spec.parents(k) else v)
+                for k, v in tables.items()},
+        net=net,
+    )
 
 
 def point_values(records: dict[str, Record]) -> Callable[[str], np.ndarray]:

@@ -43,7 +43,8 @@ import pandas as pd
 from ._decision import Utilities, load_utilities
 from ._errors import EvidenceError, suggest
 from ._inference import DiscreteNetwork
-from ._posterior import NOTICE, _jsonable
+from ._jsonsafe import jsonable, records
+from ._posterior import NOTICE
 from ._tests_catalog import TestCatalog, TestSpec, load_tests
 
 MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
@@ -60,6 +61,17 @@ class _Measures:
     evsi: float
 
 
+def mutual_information(joint: np.ndarray) -> np.ndarray:
+    """Mutual information in bits between the two last axes of ``joint`` (a joint
+    distribution, or a batch of them over any leading axes)."""
+    joint = np.asarray(joint, dtype=float)
+    p_a = joint.sum(axis=-1, keepdims=True)
+    p_b = joint.sum(axis=-2, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = joint * (np.log2(joint) - np.log2(p_a) - np.log2(p_b))
+    return np.maximum(0.0, np.where(joint > 0, terms, 0.0).sum(axis=(-2, -1)))
+
+
 def _measures(joint: np.ndarray, pos: int, u: Utilities) -> tuple[_Measures, np.ndarray,
                                                                     np.ndarray]:
     """Measures from ``joint = P(target, r | e)`` flattened to ``(card_target, n_results)``."""
@@ -69,9 +81,7 @@ def _measures(joint: np.ndarray, pos: int, u: Utilities) -> tuple[_Measures, np.
     ok = p_r > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         p_after = np.where(ok, joint[pos] / np.where(ok, p_r, 1.0), p0)
-        ratio = joint / (p_t[:, None] * p_r[None, :])
-        terms = np.where(joint > 0, joint * np.log2(np.where(joint > 0, ratio, 1.0)), 0.0)
-    mi = max(0.0, float(terms.sum()))
+    mi = float(mutual_information(joint))
     abs_change = float(np.sum(p_r * np.abs(p_after - p0)))
     best0 = int(u.best_index(p0))
     p_change = float(np.sum(p_r[ok] * (u.best_index(p_after[ok]) != best0)))
@@ -359,9 +369,6 @@ class ValueOfInformation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dictionary."""
-        def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return [{k: _clean(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
-
         return {
             "target": self.target, "positive": self.positive,
             "p_positive": self.p_positive, "recommended_action": self.action,
@@ -369,11 +376,11 @@ class ValueOfInformation:
             "units": {"mutual_information": "bits", "expected_abs_change": "probability",
                       "evsi": self.utilities.scale, "cost": self.utilities.scale,
                       "net_value": self.utilities.scale, "evpi": self.utilities.scale},
-            "table": recs(self.table), "what_if": recs(self.what_if),
-            "best_pairs": recs(self.best_pairs), "thresholds": self.thresholds,
+            "table": records(self.table), "what_if": records(self.what_if),
+            "best_pairs": records(self.best_pairs), "thresholds": self.thresholds,
             "utilities": self.utilities.to_dict(),
             "tests": [t.to_dict() for t in self.tests],
-            "evidence": _jsonable(self.evidence),
+            "evidence": jsonable(self.evidence),
             "model": {"name": self.model_name, "digest": self.model_digest, **self.provenance},
             "catalog": self.catalog_file, "notice": NOTICE,
         }
@@ -420,17 +427,6 @@ class ValueOfInformation:
         top = self.table.iloc[0]["test"] if len(self.table) else None
         return (f"ValueOfInformation(p_positive={self.p_positive:.4f}, action={self.action!r}, "
                 f"tests={len(self.table)}, top={top!r})")
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, (np.floating, float)):
-        v = float(v)
-        return v if math.isfinite(v) else None
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
 
 
 def _thresholds_text(thresholds: list[dict[str, Any]], positive: str) -> str:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rnbayes import _batch
 from rnbayes._evidence import engine_evidence
 from rnbayes._pgmpy import example_network, variable_elimination, ve_query
+from rnbayes._spec import point_values
 
 QUERIES = {
     "alarm": ("LVFAILURE", {"HR": "HIGH", "BP": "LOW", "SAO2": "LOW"}),
@@ -61,7 +62,7 @@ def test_default_network_draws_match_pgmpy(model, pgmpy_default):
     dn = _batch.drawn_network(model, ev, ["diagnosis"], draws=draws, batch=3)
     post = dn.query(["diagnosis"])
     full = model.build_tables(lambda r: draws[r] if r in draws
-                              else _batch.point_value(model.records[r]))
+                              else point_values(model.records)(r))
     try:
         for b in range(3):
             _pgmpy_with(pg, {n: t[b] if t.shape[0] == 3 else t[0] for n, t in full.items()})
@@ -85,7 +86,7 @@ def test_batched_equals_looped_single_draws(model):
     for b in (0, 17, 39):
         one = {r: v[b:b + 1] for r, v in draws.items()}
         tabs = model.build_tables(lambda r, one=one: one[r] if r in one
-                                  else _batch.point_value(model.records[r]))
+                                  else point_values(model.records)(r))
         ref, _ = model.network.query(["diagnosis", "ktrans"], ev,
                                      cpts={n: t[0] for n, t in tabs.items()})
         assert np.max(np.abs(joint[b] - ref)) < 1e-12

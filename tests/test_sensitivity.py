@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import rnbayes
-from rnbayes import _batch
 from rnbayes._decision import load_utilities
 from rnbayes._evidence import engine_evidence
 from rnbayes._oneway import covary, one_way
 from rnbayes._pgmpy import example_network
 from rnbayes._sensitivity import _p_rows, _parameters, sensitivity
+from rnbayes._spec import point_values
 
 NODULAR = {"enhancement_pattern": "nodular", "rcbv": 2.5}
 RIM = {"enhancement_pattern": "thin_rim"}
@@ -86,7 +86,7 @@ def test_tornado_sorted_sourced_and_recomputed(model, sens_nodular):
         v = point * (1 - top["value_low"]) / (1 - point[par["component"]])
         v[par["component"]] = top["value_low"]
         tabs = model.build_tables(lambda r: v[None] if r == rec.id
-                                  else _batch.point_value(model.records[r]))
+                                  else point_values(model.records)(r))
         ref = model.network.query(["diagnosis"], ev, cpts={n: a[0] for n, a in tabs.items()})
         assert abs(ref[0][1] - p[0]) < 1e-12
     assert p[0] == pytest.approx(top["low"], abs=1e-12)
