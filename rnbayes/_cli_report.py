@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from ._case import load_case
 from ._cli_assess import add_model_options
-from ._cli_sensitivity import report_section
 from ._cli_tests import add_voi_options, test_names
 from ._decision import load_utilities
 from ._errors import EvidenceError
@@ -43,23 +41,16 @@ def run(args: argparse.Namespace) -> int:
         fmt = {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
     case = load_case(args.case)
     model = load_model(args.network, args.priors)
-    extra, sens = [], None
+    utilities = load_utilities(args.utilities) if args.utilities else None
+    sens = None
     if not args.no_sensitivity:
         if args.draws < 1:
             raise EvidenceError(f"--draws must be a positive number of draws; got {args.draws}")
         sens = model.sensitivity(case.evidence, n_draws=args.draws, seed=args.seed,
-                                 utilities=_utilities(args.utilities), progress=False)
-        if fmt != "json":
-            html = report_section(model, case.evidence, sens=sens, heading=False)
-            md = "```\n" + sens.summary() + "\n```"
-            extra.append(("Sensitivity to the published figures", html, md))
-    text = build_report(model, case, format=fmt, utilities=args.utilities,
+                                 utilities=utilities, progress=False)
+    text = build_report(model, case, format=fmt, utilities=utilities,
                         tests=test_names(args.tests), catalog=args.catalog, rank_by=args.rank_by,
-                        extra_sections=extra)
-    if fmt == "json" and sens is not None:
-        doc = json.loads(text)
-        doc["sensitivity"] = sens.to_dict()
-        text = json.dumps(doc, indent=2)
+                        sensitivity=sens)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
@@ -67,6 +58,3 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     return 0
 
-
-def _utilities(path):
-    return load_utilities(path) if path else None

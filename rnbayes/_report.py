@@ -1,10 +1,10 @@
 """Case reports: one self-contained HTML (or Markdown, or JSON) document per lesion.
 
 A report is a list of sections ``(title, html, markdown)`` built from already-computed
-results (posterior, value of information) plus provenance. Later analyses (e.g.
-sensitivity) append their own sections through ``extra_sections``. Every string from
-the case file is HTML-escaped; the plot is a PNG embedded as base64, so the file opens
-offline with no external scripts, styles or fonts.
+results (posterior, value of information, and optionally sensitivity) plus provenance;
+other analyses can append sections through ``extra_sections``. Every string from the
+case file is HTML-escaped; plots are PNGs embedded as base64, so the file opens offline
+with no external scripts, styles or fonts.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ._posterior import NOTICE
 from ._voi import ValueOfInformation, _thresholds_text, table_html, value_of_information
 
 FORMATS = ("html", "md", "json")
+SENSITIVITY_TITLE = "Sensitivity to the published figures"
 _HEADERS = {"label": "test", "reveals": "reveals", "mutual_information": "MI (bits)",
             "expected_abs_change": "E|change in P(TTP)|", "p_action_change": "P(action changes)",
             "evsi": "EVSI", "cost": "cost", "net_value": "net value", "status": "status"}
@@ -81,6 +82,58 @@ def _figure_png(voi: ValueOfInformation) -> str:
         return png_base64(fig, dpi=110)
     finally:
         plt.close(fig)
+
+
+def sensitivity_html(sens: Any, *, heading: bool = True) -> str:
+    """HTML fragment for a :class:`~rnbayes.Sensitivity` result: summary, tornado and flip
+    points, the interval and prior-curve plots (embedded PNG) and the test-ranking intervals.
+
+    Examples
+    --------
+    >>> import rnbayes
+    >>> sens = rnbayes.sensitivity({"enhancement_pattern": "thin_rim"}, n_draws=200,
+    ...                            progress=False)
+    >>> frag = sensitivity_html(sens)
+    >>> frag.startswith("<section") and "data:image/png;base64," in frag
+    True
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from ._plots import png_base64
+    from ._sensitivity_plots import plot_posterior_interval, plot_prior_curve, plot_tornado
+
+    imgs = []
+    for fn in (plot_posterior_interval, plot_tornado, plot_prior_curve):
+        ax = fn(sens)
+        try:
+            imgs.append(f"<img alt='{fn.__name__}' "
+                        f"src='data:image/png;base64,{png_base64(ax.figure)}'/>")
+        finally:
+            plt.close(ax.figure)
+    voi = "".join(
+        f"<tr><td>{_esc(r.test)}</td><td>{r.mi_point:.3f}</td><td>{r.mi_low:.3f}&ndash;"
+        f"{r.mi_high:.3f}</td><td>{r.p_best:.1%}</td></tr>"
+        for r in sens.voi_intervals.itertuples()) if not sens.voi_intervals.empty else ""
+    voi_table = ("<h3>Is the test ranking robust?</h3><table><thead><tr><th>test</th>"
+                 "<th>mutual information (bits)</th><th>95% interval</th><th>ranked first</th>"
+                 f"</tr></thead><tbody>{voi}</tbody></table>") if voi else ""
+    title = f"<h2>{SENSITIVITY_TITLE}</h2>" if heading else ""
+    return ("<section class='rnbayes-sensitivity-section'>"
+            f"{title}{sens._repr_html_()}{imgs[0]}{imgs[1]}"
+            f"<h3>Prior curve</h3><p>{_esc(_prior_text(sens))}</p>{imgs[2]}{voi_table}"
+            "</section>")
+
+
+def _prior_text(sens: Any) -> str:
+    parts = [f"The imaging findings carry a likelihood ratio of {sens.likelihood_ratio:.3g} for "
+             f"tumour progression; the clinical context gives a prior of {sens.prior_case:.3f}."]
+    for t in sens.prior_thresholds:
+        parts.append(f"The recommendation moves from {t['below']} to {t['above']} at a prior "
+                     f"of {t['prior_progression']:.3f}.")
+    return " ".join(parts)
 
 
 def _sources_frame(model: Any) -> pd.DataFrame:
@@ -196,7 +249,7 @@ def render_markdown(title: str, sections: Sequence[Section]) -> str:
 
 def build_report(model: Any, case: Any, *, format: str = "html", utilities: Any = None,
                  tests: Sequence[str] | None = None, catalog: Any = None,
-                 rank_by: str = "net_value",
+                 rank_by: str = "net_value", sensitivity: Any = None,
                  extra_sections: Sequence[tuple[str, str] | tuple[str, str, str]] = ()) -> str:
     """Build a case report as text.
 
@@ -208,6 +261,9 @@ def build_report(model: Any, case: Any, *, format: str = "html", utilities: Any 
     format : {'html', 'md', 'json'}
     utilities, tests, catalog, rank_by
         Passed to :func:`rnbayes._voi.value_of_information`.
+    sensitivity : Sensitivity, optional
+        An already-computed sensitivity result for this case; adds its section (its
+        ``to_dict()`` in JSON).
     extra_sections : sequence of (title, html) or (title, html, markdown)
         Appended before the provenance section (the HTML is inserted as given).
 
@@ -233,8 +289,12 @@ def build_report(model: Any, case: Any, *, format: str = "html", utilities: Any 
         return json.dumps({"case": {"id": case.id, "notes": case.notes, "path": case.path},
                            "posterior": post.to_dict(), "value_of_information": voi.to_dict(),
                            "sources": _sources_frame(model).to_dict(orient="records"),
+                           **({"sensitivity": sensitivity.to_dict()} if sensitivity else {}),
                            "extra_sections": [list(x[:2]) for x in extra_sections],
                            "notice": NOTICE}, indent=2)
+    if sensitivity is not None:
+        extra_sections = [(SENSITIVITY_TITLE, sensitivity_html(sensitivity, heading=False),
+                           "```\n" + sensitivity.summary() + "\n```"), *extra_sections]
     sections = build_sections(model, case, post, voi, extra_sections)
     if format == "md":
         return render_markdown(title, sections)

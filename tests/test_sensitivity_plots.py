@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from rnbayes._cli_sensitivity import report_section
+from rnbayes._report import sensitivity_html
 from rnbayes._sensitivity import sensitivity
 from rnbayes._sensitivity_plots import (
     plot_posterior_interval,
@@ -40,6 +40,6 @@ def test_tornado_has_one_bar_pair_per_row(sens):
 
 
 def test_report_section_escapes_and_embeds(model, sens):
-    frag = report_section(model, None, sens=sens)
+    frag = sensitivity_html(sens)
     assert frag.count("data:image/png;base64,") == 3
     assert "<script" not in frag
