@@ -155,9 +155,13 @@ class _Joints:
         self.network, self.target, self.evidence = network, target, evidence
         self.nodes = tuple(dict.fromkeys(candidates))
         size = network.card[target] * math.prod(network.card[n] for n in self.nodes)
-        self.full = None
         if self.nodes and size <= JOINT_LIMIT:
-            self.full, _ = network.query([target, *self.nodes], evidence)
+            self.full, p_e = network.query([target, *self.nodes], evidence)
+            self.target_posterior = self.full.sum(axis=tuple(range(1, self.full.ndim)))
+        else:
+            self.full = None
+            self.target_posterior, p_e = network.query([target], evidence)
+        self.p_evidence = float(p_e)
 
     def joint(self, nodes: Sequence[str]) -> np.ndarray:
         if self.full is None:
@@ -217,16 +221,15 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     pos = network.states[target].index(positive)
     if target in evidence:
         raise EvidenceError(f"the target {target!r} cannot be given as evidence")
-    post, p_e = network.query([target], evidence)
-    if not float(p_e) > 0:
+    cache = _Joints(network, target, evidence, [n for t in tests for n in _remaining(t, evidence)])
+    if not cache.p_evidence > 0:
         raise EvidenceError("the evidence is impossible under the model (probability 0)")
-    p0 = float(post[pos])
+    p0 = float(cache.target_posterior[pos])
     v0 = float(utilities.value(p0))
     evpi = utilities.evpi(p0)
     action0 = utilities.actions[int(utilities.best_index(p0))]
 
     rows, what_if, joints = [], [], {}
-    cache = _Joints(network, target, evidence, [n for t in tests for n in _remaining(t, evidence)])
     for t in tests:
         nodes = _remaining(t, evidence)
         cost = float(t.total_cost(p0))
