@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ._case import load_case
 from ._cli_assess import add_model_options
+from ._cli_sensitivity import check_draws
 from ._cli_tests import add_voi_options, test_names
 from ._decision import load_utilities
-from ._errors import EvidenceError
 from ._model import load_model
 from ._report import FORMATS, build_report
 
@@ -44,8 +44,7 @@ def run(args: argparse.Namespace) -> int:
     utilities = load_utilities(args.utilities) if args.utilities else None
     sens = None
     if not args.no_sensitivity:
-        if args.draws < 1:
-            raise EvidenceError(f"--draws must be a positive number of draws; got {args.draws}")
+        check_draws(args.draws)
         sens = model.sensitivity(case.evidence, n_draws=args.draws, seed=args.seed,
                                  utilities=utilities, progress=False)
     text = build_report(model, case, format=fmt, utilities=utilities,

@@ -26,11 +26,16 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def check_draws(n: int) -> None:
+    """``--draws`` must allow an interval: at least 2 draws."""
+    if n < 2:
+        raise EvidenceError(f"--draws must be at least 2; got {n}")
+
+
 def run(args: argparse.Namespace) -> int:
     from ._sensitivity import sensitivity
 
-    if args.draws < 2:
-        raise EvidenceError(f"--draws must be at least 2; got {args.draws}")
+    check_draws(args.draws)
     case = load_case(args.case)
     model = load_model(args.network, args.priors)
     utilities = load_utilities(args.utilities) if args.utilities else None

@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import _batch
 from ._decision import Utilities, load_utilities
+from ._errors import EvidenceError
 from ._evidence import engine_evidence
 from ._oneway import one_way
 from ._sensitivity_result import Sensitivity
@@ -275,7 +276,7 @@ def sensitivity(model, evidence: Mapping[str, Any] | None = None, *, n_draws: in
     """
     t0 = time.perf_counter()
     if not isinstance(n_draws, (int, np.integer)) or n_draws < 2:
-        raise ValueError(f"n_draws must be an integer >= 2; got {n_draws!r}")
+        raise EvidenceError(f"n_draws must be an integer >= 2; got {n_draws!r}")
     utilities = utilities or load_utilities()
     findings = model.findings(evidence)
     ev = engine_evidence(model.spec, findings)

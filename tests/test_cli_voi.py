@@ -136,3 +136,11 @@ def test_bundled_symptomatic_utilities_by_name(tmp_path, capsys):
     assert [t["below"] for t in d["thresholds"]] == ["treat_as_necrosis"]
     assert _cli.main(["tests", str(case), "--utilities", "nonesuch"]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_report_rejects_too_few_draws_without_traceback(tmp_path, capsys):
+    case = tmp_path / "c.yaml"
+    case.write_text("evidence: {enhancement_pattern: thin_rim}\n")
+    assert _cli.main(["report", str(case), "--draws", "1", "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert "--draws must be at least 2; got 1" in err and "Traceback" not in err
