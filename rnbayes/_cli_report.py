@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
+    if args.output and not Path(args.output).resolve().parent.is_dir():
+        raise OSError(f"output folder does not exist: {str(Path(args.output).parent)!r}")
     case = load_case(args.case)
     model = load_model(args.network, args.priors)
     utilities = load_utilities(args.utilities) if args.utilities else None

@@ -6,6 +6,7 @@ import argparse
 
 from ._case import load_case
 from ._cli_assess import add_model_options, emit
+from ._errors import EvidenceError
 from ._model import load_model
 from ._voi import MEASURES, value_of_information
 
@@ -21,7 +22,10 @@ def add_voi_options(p: argparse.ArgumentParser) -> None:
 def test_names(arg: str | None) -> list[str] | None:
     if arg is None:
         return None
-    return [t.strip() for t in arg.split(",") if t.strip()]
+    names = [t.strip() for t in arg.split(",") if t.strip()]
+    if not names:
+        raise EvidenceError(f"--tests names no test; got {arg!r} (give comma-separated test ids)")
+    return names
 
 
 def register(sub) -> None:

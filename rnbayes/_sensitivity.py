@@ -277,6 +277,8 @@ def sensitivity(model, evidence: Mapping[str, Any] | None = None, *, n_draws: in
     t0 = time.perf_counter()
     if not isinstance(n_draws, (int, np.integer)) or n_draws < 2:
         raise EvidenceError(f"n_draws must be an integer >= 2; got {n_draws!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise EvidenceError(f"seed must be an integer >= 0; got {seed!r}")
     utilities = utilities or load_utilities()
     findings = model.findings(evidence)
     ev = engine_evidence(model.spec, findings)

@@ -144,3 +144,19 @@ def test_report_rejects_too_few_draws_without_traceback(tmp_path, capsys):
     assert _cli.main(["report", str(case), "--draws", "1", "-o", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
     assert "--draws must be at least 2; got 1" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sensitivity", "{case}", "--seed", "-1", "--draws", "50", "--no-progress"],
+     "seed must be an integer >= 0; got -1"),
+    (["tests", "{case}", "--tests", ",,"], "--tests names no test"),
+    (["report", "{case}", "-o", "{tmp}/missing/r.html", "--draws", "50"],
+     "output folder does not exist"),
+])
+def test_more_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
+    case = tmp_path / "c.yaml"
+    case.write_text("evidence: {enhancement_pattern: thin_rim}\n")
+    argv = [a.format(case=case, tmp=tmp_path) for a in argv]
+    assert _cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
