@@ -18,7 +18,7 @@ from ._errors import EvidenceError, suggest
 from ._evidence import Finding, engine_evidence, parse_evidence
 from ._inference import DiscreteNetwork
 from ._posterior import Posterior
-from ._records import Record
+from ._records import Record, short_citation
 from ._spec import NetworkSpec, build_tables, load_network
 
 
@@ -112,7 +112,7 @@ class Model:
         out.append(f"  table: {nd['cpt']['generator']}")
         for m in self.spec.measures.values():
             if m.node == node:
-                cites = "; ".join(f"{s['first_author']} {s['year']}" for s in m.sources)
+                cites = "; ".join(short_citation(s) for s in m.sources)
                 out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
         recs = self.records_for(node)
         if recs:

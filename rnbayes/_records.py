@@ -91,8 +91,7 @@ class Record:
         """Short citation: ``Kwee 2020`` or ``judgement``."""
         if self.basis == "judgement" and not self.sources:
             return "expert judgement"
-        parts = [f"{s.get('first_author', '?')} {s.get('year', '')}".strip() for s in self.sources]
-        tag = "; ".join(parts)
+        tag = "; ".join(short_citation(s) for s in self.sources)
         if self.basis in ("judgement", "glioma"):
             tag = f"{tag} [{self.basis}]"
         return tag
@@ -110,6 +109,14 @@ class Record:
             "rationale": self.rationale,
             "derivation": self.derivation,
         }
+
+
+def short_citation(source: dict[str, Any]) -> str:
+    """``Kwee 2020``; where the first author is unknown (written in parentheses in the
+    record), the journal instead: ``Radiat Oncol 2014``."""
+    names = [str(source.get(k, "")) for k in ("first_author", "journal")]
+    who = next((n for n in names if n and not n.startswith("(")), names[0] or "?")
+    return f"{who} {source.get('year', '')}".strip()
 
 
 def _fail(file: str, path: str, msg: str) -> SchemaError:

@@ -73,3 +73,13 @@ def test_ci_beta_roundtrip(m, half):
     lo, hi = max(1e-3, m - half), min(1 - 1e-3, m + half)
     r = rec({"family": "beta", "mean": m, "ci95": [lo, hi]})
     assert math.isclose(r.point(), m, rel_tol=1e-9)
+
+
+def test_short_citation_falls_back_to_the_journal_when_the_author_is_unknown():
+    from rnbayes._records import short_citation
+
+    assert short_citation({"first_author": "Kwee", "year": 2020, "journal": "JMRI"}) == "Kwee 2020"
+    assert short_citation({"first_author": "(not shown in stored abstract)", "year": 2014,
+                           "journal": "Radiat Oncol"}) == "Radiat Oncol 2014"
+    assert short_citation({"first_author": "(group)", "year": 2023,
+                           "journal": "(not shown)"}) == "(group) 2023"
