@@ -40,7 +40,8 @@ def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any
         _, ax = plt.subplots(figsize=(8, 0.45 * max(len(voi.table), 3) + 1.4))
     t = voi.table.iloc[::-1]  # best at the top
     y = np.arange(len(t))
-    labels = [str(v) for v in t["label"]]
+    labels = [f"{lab} ({status})" if status else str(lab)
+              for lab, status in zip(t["label"], t["status"])]
     h = 0.38
     from matplotlib.patches import Patch
 

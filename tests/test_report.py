@@ -118,3 +118,15 @@ def test_plot_labels(model):
         assert len(labels) == len(voi.table)
     finally:
         plt.close(fig)
+
+
+def test_chart_marks_already_observed_tests(model):
+    import matplotlib.pyplot as plt
+
+    from rnbayes._plots import plot_test_values
+
+    voi = model.value_of_information({"susceptibility_foci": "none"}, pairs=False)
+    ax = plot_test_values(voi)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(ax.figure)
+    assert any("(already observed)" in s for s in labels)
