@@ -19,6 +19,7 @@ evaluates thousands of draws in one contraction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,25 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
+from ._fold import fold
+
 Evidence = Mapping[str, "int | np.ndarray"]
+
+
+def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
+    """Split engine evidence into hard (state index) and soft (likelihood vector) parts."""
+    hard: dict[str, int] = {}
+    soft: dict[str, np.ndarray] = {}
+    for n, v in evidence.items():
+        if isinstance(v, (int, np.integer)):
+            hard[n] = int(v)
+            continue
+        arr = np.asarray(v, dtype=float)
+        if arr.ndim == 0:
+            hard[n] = int(arr)
+        else:
+            soft[n] = arr
+    return hard, soft
 
 
 @dataclass
@@ -83,7 +102,8 @@ class DiscreteNetwork:
         Parameters
         ----------
         targets : node names; the result has one axis per target, in this order
-        evidence : node -> state index (hard) or likelihood vector (soft)
+        evidence : node -> state index (hard) or likelihood vector (soft); a target may
+            carry soft evidence (its posterior then includes the likelihood)
         cpts : optional replacement tables; a table with ``ndim == 1 + len(parents) + 1``
             carries a leading batch axis of size ``batch``
         batch : number of parameter draws when any table is batched
@@ -97,14 +117,40 @@ class DiscreteNetwork:
         targets = list(targets)
         if len(set(targets)) != len(targets):
             raise ValueError(f"targets repeat a node: {targets}")
+        hard, soft = split_evidence(evidence)
         for t in targets:
-            if t in evidence:
+            if t in hard:
                 raise ValueError(f"node {t!r} is both a target and observed")
+        table = None
+        if cpts is None:
+            folded = self._folded(targets, hard, soft)
+            if folded is not None:
+                table = folded(hard, soft)
+        if table is None:
+            table = self._contract(targets, hard, soft, cpts, batch)
+        if not targets:
+            return np.ones_like(table), table
+        sum_axes = tuple(range(table.ndim - len(targets), table.ndim))
+        p_e = table.sum(axis=sum_axes)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            post = table / p_e.reshape(p_e.shape + (1,) * len(targets))
+        return post, p_e
+
+    def _folded(self, targets, hard, soft) -> _Folded | None:
+        """The compiled, constant-folded query for these targets and observed nodes (point
+        tables only); None when some table carries a batch axis."""
+        key = ("folded", tuple(targets), tuple(sorted(hard)), tuple(sorted(soft)))
+        folded = self._cache.get(key)
+        if folded is None or not folded.current(self.cpts):
+            folded = _Folded(self, targets, sorted(hard), sorted(soft))
+            self._cache[key] = folded
+        return folded if folded.ok else None
+
+    def _contract(self, targets, hard, soft, cpts, batch) -> np.ndarray:
+        """Slice every table at the evidence and contract (the path for batched tables)."""
         tables = self.cpts if cpts is None else {**self.cpts, **cpts}
-        keep = self.ancestors(targets + list(evidence))
+        keep = self.ancestors([*targets, *hard, *soft])
         order = [n for n in self.nodes if n in keep]
-        hard = {n: int(v) for n, v in evidence.items() if np.ndim(v) == 0}
-        soft = {n: np.asarray(v, dtype=float) for n, v in evidence.items() if np.ndim(v) != 0}
         batched = {n for n in order if tables[n].ndim == len(self.parents[n]) + 2}
         if batched and batch is None:
             batch = tables[next(iter(batched))].shape[0]
@@ -123,18 +169,12 @@ class DiscreteNetwork:
             operands.append(arr[tuple(index)])
         for n in sorted(soft):
             operands.append(soft[n])
+        if not operands:
+            return np.asarray(1.0)
         if expr is None:
             expr = self._build(order, hard, soft, targets, batched, operands)
             self._cache[key] = expr
-        table = np.asarray(expr(*operands), dtype=float)
-        sum_axes = tuple(range(table.ndim - len(targets), table.ndim))
-        p_e = table.sum(axis=sum_axes) if targets else table
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if targets:
-                post = table / np.expand_dims(p_e, sum_axes)
-            else:
-                post = np.ones_like(table)
-        return post, p_e
+        return np.asarray(expr(*operands), dtype=float)
 
     def _build(self, order, hard, soft, targets, batched, operands):
         symbols = {n: oe.get_symbol(i + 1) for i, n in enumerate(self.nodes)}
@@ -191,32 +231,138 @@ class DiscreteNetwork:
         return acc / total, total
 
 
+#: a pairwise step with more index combinations than this runs as a matrix product
+MATMUL_FROM = 4096
+
+
 class _Program:
-    """A contraction compiled once into plain pairwise ``numpy.einsum`` steps.
+    """A contraction compiled once into pairwise steps.
 
     opt_einsum chooses the order (``contract_path``); running the steps directly avoids
     its per-step Python dispatch, which dominates for the small tables of one query.
-    Symbols are renamed per step to ASCII letters, so any number of nodes works.
+    A small step is one ``numpy.einsum`` call; a large two-operand step is planned as a
+    batched matrix product (:class:`_MatmulStep`), which is much faster than einsum's
+    generic loop there. Symbols are renamed per step to ASCII letters, so any number of
+    nodes works.
     """
 
     def __init__(self, eq: str, shapes: Sequence[tuple[int, ...]]):
         import string
 
         _, info = oe.contract_path(eq, *shapes, shapes=True, optimize="auto")
-        self.steps: list[tuple[tuple[int, ...], str]] = []
+        size = {c: d for term, shp in zip(eq.split("->")[0].split(","), shapes)
+                for c, d in zip(term, shp)}
+        terms = eq.split("->")[0].split(",")
+        self.steps: list[tuple[tuple[int, ...], Any]] = []
         for inds, _removed, step_eq, _remaining, _blas in info.contraction_list:
             ins, outp = step_eq.split("->")
+            for i in inds:
+                terms.pop(i)
+            terms.append(outp)
             symbols = sorted(set(ins.replace(",", "") + outp))
-            rename = {s: string.ascii_letters[i] for i, s in enumerate(symbols)}
-            local = ",".join("".join(rename[c] for c in x) for x in ins.split(",")) + "->" + \
-                "".join(rename[c] for c in outp)
-            self.steps.append((tuple(inds), local))
+            rename = {c: string.ascii_letters[i] for i, c in enumerate(symbols)}
+            parts = ["".join(rename[c] for c in x) for x in ins.split(",")]
+            local = ",".join(parts) + "->" + "".join(rename[c] for c in outp)
+            work = int(np.prod([size[c] for c in symbols]))
+            if len(parts) == 2 and work >= MATMUL_FROM:
+                local_size = {rename[c]: size[c] for c in symbols}
+                self.steps.append((tuple(inds), _MatmulStep(local, local_size)))
+            else:
+                self.steps.append((tuple(inds), functools.partial(np.einsum, local)))
 
     def __call__(self, *operands: np.ndarray) -> np.ndarray:
         ops = list(operands)
-        for inds, step_eq in self.steps:
-            ops.append(np.einsum(step_eq, *[ops.pop(i) for i in inds]))
+        for inds, step in self.steps:
+            ops.append(step(*[ops.pop(i) for i in inds]))
         return ops[0]
+
+
+class _MatmulStep:
+    """``einsum("A,B->C")`` for two operands as one batched matrix product.
+
+    Each operand is first summed over the indices only it has (and the output lacks) and
+    laid out as (shared-and-kept, own-kept, contracted); ``numpy.matmul`` does the rest.
+    """
+
+    def __init__(self, eq: str, size: Mapping[str, int]):
+        ins, out = eq.split("->")
+        a, b = ins.split(",")
+        batch = [c for c in out if c in a and c in b]
+        con = [c for c in a if c in b and c not in out]
+        keep_a = [c for c in a if c in out and c not in b]
+        keep_b = [c for c in b if c in out and c not in a]
+        self.pre_a = a + "->" + "".join(batch + keep_a + con)
+        self.pre_b = b + "->" + "".join(batch + con + keep_b)
+
+        def prod(cs: list[str]) -> int:
+            return int(np.prod([size[c] for c in cs]))
+
+        self.shape_a = (prod(batch), prod(keep_a), prod(con))
+        self.shape_b = (prod(batch), prod(con), prod(keep_b))
+        self.shape_out = tuple(size[c] for c in batch + keep_a + keep_b)
+        order = batch + keep_a + keep_b
+        self.perm = tuple(order.index(c) for c in out)
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        xa = np.einsum(self.pre_a, x).reshape(self.shape_a)
+        yb = np.einsum(self.pre_b, y).reshape(self.shape_b)
+        return np.matmul(xa, yb).reshape(self.shape_out).transpose(self.perm)
+
+
+class _Folded:
+    """One query shape (targets, hard- and soft-observed nodes) compiled once.
+
+    Barren nodes are dropped, every variable that is neither a target nor observed is
+    summed out ahead of time where that keeps factors small (:func:`rnbayes._fold.fold`),
+    and the contraction of what remains is planned. A call then slices the folded factors
+    at the observed states, multiplies in the likelihood vectors and runs the plan.
+    """
+
+    def __init__(self, net: DiscreteNetwork, targets: Sequence[str], hard: Sequence[str],
+                 soft: Sequence[str]):
+        keep = net.ancestors([*targets, *hard, *soft])
+        order = [n for n in net.nodes if n in keep]
+        self.sources = [(n, net.cpts[n]) for n in order]
+        self.ok = all(net.cpts[n].ndim == len(net.parents[n]) + 1 for n in order)
+        self.soft = tuple(soft)
+        self.factors: list[tuple[np.ndarray, tuple[tuple[int, str], ...]]] = []
+        self.program: _Program | None = None
+        if not self.ok or not order:
+            return
+        factors = fold([(net.cpts[n], (n, *net.parents[n])) for n in order],
+                       {*targets, *hard, *soft}, net.card)
+        hard_set = set(hard)
+        symbols = {n: oe.get_symbol(i) for i, n in enumerate(net.nodes)}
+        subs, shapes = [], []
+        for arr, axes in factors:
+            slots = tuple((k, a) for k, a in enumerate(axes) if a in hard_set)
+            self.factors.append((arr, slots))
+            rest = [a for a in axes if a not in hard_set]
+            subs.append("".join(symbols[a] for a in rest))
+            shapes.append(tuple(net.card[a] for a in rest))
+        for n in self.soft:
+            subs.append(symbols[n])
+            shapes.append((net.card[n],))
+        eq = ",".join(subs) + "->" + "".join(symbols[t] for t in targets)
+        self.program = _Program(eq, shapes)
+
+    def current(self, cpts: Mapping[str, np.ndarray]) -> bool:
+        """True while the network still holds the tables this was compiled from."""
+        return all(cpts[n] is arr for n, arr in self.sources)
+
+    def __call__(self, hard: Mapping[str, int], soft: Mapping[str, np.ndarray]) -> np.ndarray:
+        if self.program is None:
+            return np.asarray(1.0)
+        ops = []
+        for arr, slots in self.factors:
+            if slots:
+                index: list[Any] = [slice(None)] * arr.ndim
+                for k, a in slots:
+                    index[k] = hard[a]
+                arr = arr[tuple(index)]
+            ops.append(arr)
+        ops.extend(soft[n] for n in self.soft)
+        return np.asarray(self.program(*ops), dtype=float)
 
 
 def check_tables(net: DiscreteNetwork, tol: float = 1e-9) -> list[str]:
