@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from ._errors import EvidenceError, suggest
 from ._inference import DiscreteNetwork
 from ._jsonsafe import jsonable, records
 from ._posterior import NOTICE
+from ._testjoints import ResultJoints
 from ._tests_catalog import TestCatalog, TestSpec, load_tests
 
 MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
@@ -72,23 +72,78 @@ def mutual_information(joint: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, np.where(joint > 0, terms, 0.0).sum(axis=(-2, -1)))
 
 
+def _xlogx(x: np.ndarray) -> np.ndarray:
+    return x * np.log2(x, out=np.zeros_like(x), where=x > 0)
+
+
+def _entropy(p: np.ndarray) -> float:
+    return float(-_xlogx(np.asarray(p, dtype=float)).sum())
+
+
+def _column_information(joint: np.ndarray, p_r: np.ndarray) -> np.ndarray:
+    """Per column r of ``joint = P(target, r)``: sum_t P(t,r) log2 P(t,r) - P(r) log2 P(r).
+
+    Summed over one test's columns and added to H(target) this is the mutual information.
+    """
+    x = _xlogx(np.vstack([joint, p_r]))
+    return x[:-1].sum(axis=0) - x[-1]
+
+
+def segment_mutual_information(joint: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Mutual information (bits) between the target and each of several tests at once.
+
+    ``joint`` is ``(card_target, C)``, each test's P(target, r) flattened side by side,
+    test ``i`` in columns ``starts[i]:starts[i+1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> j = np.array([[0.25, 0.25, 0.5, 0.0], [0.25, 0.25, 0.0, 0.5]])
+    >>> segment_mutual_information(j, np.array([0, 2, 4])).tolist()
+    [0.0, 1.0]
+    """
+    p_t = joint[:, starts[0]:starts[1]].sum(axis=1)
+    info = np.add.reduceat(_column_information(joint, joint.sum(axis=0)), starts[:-1])
+    return np.maximum(0.0, info + _entropy(p_t))
+
+
+def _measures_all(joint: np.ndarray, starts: np.ndarray, p_t: np.ndarray, pos: int,
+                  u: Utilities) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Every measure for many tests at once.
+
+    ``joint`` is ``(card_target, C)``: each test's P(target, r | e) flattened, side by side,
+    test ``i`` in columns ``starts[i]:starts[i+1]``; ``p_t`` is P(target | e).
+    Returns per-test arrays (``mi``, ``abs_change``, ``p_change``, ``evsi``) and, per
+    column, P(r | e) and P(positive | e, r).
+    """
+    seg = starts[:-1]
+    p_r = joint.sum(axis=0)
+    p0 = float(p_t[pos])
+    ok = p_r > 0
+    p_after = np.where(ok, joint[pos] / np.where(ok, p_r, 1.0), p0)
+    terms = _column_information(joint, p_r)
+    # expected utility of every action after each result, and now (last row)
+    eu = u.expected(np.append(p_after, p0))
+    best = eu.argmax(axis=-1)
+    value = eu.max(axis=-1)
+    changed = ok & (best[:-1] != best[-1])
+    per_col = np.stack([terms, p_r * np.abs(p_after - p0), np.where(changed, p_r, 0.0),
+                        p_r * value[:-1]])
+    mi, abs_change, p_change, evsi = np.add.reduceat(per_col, seg, axis=1)
+    mi = np.maximum(0.0, mi + _entropy(p_t))
+    evsi = evsi - value[-1]
+    # below rounding level (each joint is a sum over a larger table): exactly 0
+    evsi[evsi < 1e-12 * max(1.0, float(np.abs(u.table).max()))] = 0.0
+    return {"mi": mi, "abs_change": abs_change, "p_change": p_change, "evsi": evsi}, p_r, p_after
+
+
 def _measures(joint: np.ndarray, pos: int, u: Utilities) -> tuple[_Measures, np.ndarray,
                                                                     np.ndarray]:
     """Measures from ``joint = P(target, r | e)`` flattened to ``(card_target, n_results)``."""
-    p_r = joint.sum(axis=0)
-    p_t = joint.sum(axis=1)
-    p0 = float(p_t[pos])
-    ok = p_r > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_after = np.where(ok, joint[pos] / np.where(ok, p_r, 1.0), p0)
-    mi = float(mutual_information(joint))
-    abs_change = float(np.sum(p_r * np.abs(p_after - p0)))
-    best0 = int(u.best_index(p0))
-    p_change = float(np.sum(p_r[ok] * (u.best_index(p_after[ok]) != best0)))
-    evsi = float(np.sum(p_r * u.value(p_after))) - float(u.value(p0))
-    # below rounding level (the joint may come from a larger marginalised table): exactly 0
-    evsi = 0.0 if evsi < 1e-12 * max(1.0, float(np.abs(u.table).max())) else evsi
-    return _Measures(mi, abs_change, p_change, evsi), p_r, p_after
+    m, p_r, p_after = _measures_all(joint, np.array([0, joint.shape[1]]), joint.sum(axis=1),
+                                    pos, u)
+    return _Measures(*(float(m[k][0]) for k in ("mi", "abs_change", "p_change", "evsi"))), \
+        p_r, p_after
 
 
 def _flat(joint: np.ndarray) -> np.ndarray:
@@ -136,41 +191,6 @@ def _interaction(joint: float, parts: float) -> str:
 
 def _result_label(nodes: Sequence[str], states: Sequence[str]) -> str:
     return ", ".join(f"{n}={s}" for n, s in zip(nodes, states))
-
-
-#: largest joint table (entries) computed in one pass before falling back to one query per test
-JOINT_LIMIT = 1 << 20
-
-
-class _Joints:
-    """Joint distributions P(target, nodes | e) for any subset of the candidate nodes.
-
-    When the joint of the target with *every* candidate node is small (at most
-    :data:`JOINT_LIMIT` entries), it is computed in one contraction and each test's or
-    pair's joint is a marginal of it; otherwise each request is its own query.
-    """
-
-    def __init__(self, network: DiscreteNetwork, target: str, evidence: Mapping[str, Any],
-                 candidates: Sequence[str]):
-        self.network, self.target, self.evidence = network, target, evidence
-        self.nodes = tuple(dict.fromkeys(candidates))
-        size = network.card[target] * math.prod(network.card[n] for n in self.nodes)
-        if self.nodes and size <= JOINT_LIMIT:
-            self.full, p_e = network.query([target, *self.nodes], evidence)
-            self.target_posterior = self.full.sum(axis=tuple(range(1, self.full.ndim)))
-        else:
-            self.full = None
-            self.target_posterior, p_e = network.query([target], evidence)
-        self.p_evidence = float(p_e)
-
-    def joint(self, nodes: Sequence[str]) -> np.ndarray:
-        if self.full is None:
-            return self.network.query([self.target, *nodes], self.evidence)[0]
-        keep = [1 + self.nodes.index(n) for n in nodes]
-        drop = tuple(i for i in range(1, self.full.ndim) if i not in keep)
-        marg = self.full.sum(axis=drop) if drop else self.full
-        remaining = [0, *sorted(keep)]
-        return marg.transpose([0, *(remaining.index(k) for k in keep)])
 
 
 def compute_voi(network: DiscreteNetwork, target: str, positive: str,
@@ -221,13 +241,20 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     pos = network.states[target].index(positive)
     if target in evidence:
         raise EvidenceError(f"the target {target!r} cannot be given as evidence")
-    cache = _Joints(network, target, evidence, [n for t in tests for n in _remaining(t, evidence)])
+    measured = [t for t in tests if _remaining(t, evidence)]
+    cache = ResultJoints(network, target, evidence, [_remaining(t, evidence) for t in measured])
     if not cache.p_evidence > 0:
         raise EvidenceError("the evidence is impossible under the model (probability 0)")
     p0 = float(cache.target_posterior[pos])
     v0 = float(utilities.value(p0))
     evpi = utilities.evpi(p0)
     action0 = utilities.actions[int(utilities.best_index(p0))]
+    if measured:
+        assert cache.singles is not None
+        m_all, p_r_all, p_after_all = _measures_all(cache.singles, cache.starts,
+                                                    cache.target_posterior, pos, utilities)
+        best_all = utilities.best_index(p_after_all)
+    i = -1
 
     rows, what_if, joints = [], [], {}
     for t in tests:
@@ -241,17 +268,17 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
         else:
             if len(nodes) < len(t.reveals):
                 status = "partly observed"
-            joint = cache.joint(nodes)
-            joints[t.id] = (nodes, joint)
-            m, p_r, p_after = _measures(_flat(joint), pos, utilities)
+            i += 1
+            joints[t.id] = nodes
+            m = _Measures(*(float(m_all[k][i]) for k in ("mi", "abs_change", "p_change", "evsi")))
+            lo = int(cache.starts[i])
             combos = itertools.product(*(network.states[n] for n in nodes))
-            best = utilities.best_index(p_after)
-            for k, states in enumerate(combos):
+            for k, states in enumerate(combos, start=lo):
+                action = utilities.actions[int(best_all[k])]
                 what_if.append({
                     "test": t.id, "result": _result_label(nodes, states),
-                    "p_result": float(p_r[k]), "p_positive_after": float(p_after[k]),
-                    "action": utilities.actions[int(best[k])],
-                    "changes_action": utilities.actions[int(best[k])] != action0,
+                    "p_result": float(p_r_all[k]), "p_positive_after": float(p_after_all[k]),
+                    "action": action, "changes_action": action != action0,
                 })
         rows.append({"test": t.id, "label": t.label or t.id, "reveals": ", ".join(t.reveals),
                      "mutual_information": m.mi, "expected_abs_change": m.abs_change,
@@ -275,7 +302,7 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     singles = table.set_index("test")
     prow = []
     for a, b in itertools.combinations(candidates, 2):
-        na, nb = joints[a][0], joints[b][0]
+        na, nb = joints[a], joints[b]
         extra_b = tuple(n for n in nb if n not in na)
         extra_a = tuple(n for n in na if n not in nb)
         union = (*na, *extra_b)

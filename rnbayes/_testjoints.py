@@ -1,0 +1,318 @@
+"""Joint distributions of a target with many candidate tests' nodes, from one small query.
+
+Value of information needs P(target, R | e) for every test's result nodes R, and for
+pairs of tests. Asking the engine once per test repeats almost all the work. Instead,
+split the network in two:
+
+* A, the nodes that are neither observed nor the target nor an ancestor of either. A is
+  closed under taking children, so whatever A holds can be summed out last: the rest of
+  the network is a Bayesian network on its own and gives P(W | e) for any W outside A.
+* W, the target, every candidate node outside A, and the unobserved parents (outside A)
+  of the A-ancestors of the candidates.
+
+For candidate nodes T,
+
+    P(target, T | e) = sum_W P(W | e) * K_T(W, T)
+
+where the *kernel* K_T multiplies the tables of T's ancestors inside A (sliced at
+observed parents) and sums out all but T, and is an identity on each candidate outside
+A. Kernels depend on the evidence only through observed parents of A nodes, so they are
+built once and reused; a query is then one contraction for P(W | e) and one product per
+batch of tests.
+
+When W would be too large, each request falls back to its own query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import opt_einsum as oe
+
+from ._inference import DiscreteNetwork, split_evidence
+
+#: largest P(W | e) table or stacked kernel (entries) before falling back to one query per test
+JOINT_LIMIT = 1 << 20
+
+
+def _descendants(net: DiscreteNetwork) -> dict[str, set[str]]:
+    """Proper descendants of every node (cached on the network)."""
+    cached = net._cache.get("descendants")
+    if cached is None:
+        children: dict[str, list[str]] = {n: [] for n in net.nodes}
+        for n in net.nodes:
+            for p in net.parents[n]:
+                children[p].append(n)
+        cached = {}
+        for n in reversed(net.nodes):  # children before parents
+            d: set[str] = set()
+            for c in children[n]:
+                d |= {c, *cached[c]}
+            cached[n] = d
+        net._cache["descendants"] = cached
+    return cached
+
+
+class _Plan:
+    """W and the absorbed nodes K for one target, candidate set and set of observed nodes.
+
+    K starts as the candidates inside A and absorbs a parent from A whenever that makes W
+    smaller (or is needed because the parent lies below another node of K).
+    """
+
+    def __init__(self, net: DiscreteNetwork, target: str, nodes: Sequence[str],
+                 hard: Sequence[str], soft: Sequence[str]):
+        outside = net.ancestors([target, *hard, *soft])
+        desc = _descendants(net)
+        self.hard = set(hard)
+        card = net.card
+
+        def border_of(k: set[str]) -> set[str]:
+            return {p for x in k for p in net.parents[x]} - k - self.hard
+
+        k = set(nodes) - outside
+        border = border_of(k)
+        while True:  # a border node below a node of K must be absorbed
+            below = {b for b in border if b not in outside and any(b in desc[x] for x in k)}
+            if not below:
+                break
+            k |= below
+            border = border_of(k)
+        improved = True
+        while improved:  # absorb a parent when that shrinks W
+            improved = False
+            for p in sorted(b for b in border if b not in outside):
+                new_k = k | {p}
+                new_border = border_of(new_k)
+                if desc[p] & new_border:
+                    continue
+                if math.prod(card[b] for b in new_border) < math.prod(card[b] for b in border):
+                    k, border, improved = new_k, new_border, True
+                    break
+        full = net.ancestors(list(k)) - outside  # the other extreme: every A ancestor
+        if math.prod(card[b] for b in border_of(full)) < math.prod(card[b] for b in border):
+            k, border = full, border_of(full)
+        keep = {target, *border, *(set(nodes) & outside)}
+        self.w = (target, *(n for n in net.nodes if n in keep and n != target))
+        self.absorbed = k
+        #: observed parents of absorbed nodes: the only evidence values kernels depend on
+        self.observed_parents = tuple(sorted({p for x in k for p in net.parents[x]} & self.hard))
+        self.net = net
+        self.size = math.prod(card[n] for n in self.w)
+        self.kernels: dict[Any, np.ndarray] = {}
+
+    def kernel(self, nodes: Sequence[str], hard: Mapping[str, int]) -> np.ndarray:
+        """Matrix (|W|, joint states of ``nodes``) with P(target, nodes | e) = P(W | e) @ it."""
+        net = self.net
+        within = net.ancestors([x for x in nodes if x in self.absorbed]) & self.absorbed
+        observed = tuple(sorted({p for x in within for p in net.parents[x]} & self.hard))
+        key = (tuple(nodes), tuple(hard[p] for p in observed))
+        k = self.kernels.get(key)
+        if k is not None:
+            return k
+        names: dict[str, str] = {}
+
+        def sym(v: str) -> str:
+            return names.setdefault(v, oe.get_symbol(len(names)))
+
+        subs, ops = [], []
+        for x in net.nodes:
+            if x not in within:
+                continue
+            axes = (x, *net.parents[x])
+            index = tuple(hard[a] if a in self.hard else slice(None) for a in axes)
+            ops.append(net.cpts[x][index])
+            subs.append("".join(sym(a) for a in axes if a not in self.hard))
+        out = []
+        for x in nodes:
+            if x in self.absorbed:
+                out.append(sym(x))
+            else:  # a candidate in W: its own value, read off by an identity
+                ops.append(np.eye(net.card[x]))
+                subs.append(sym(x) + sym(x + "\0"))
+                out.append(sym(x + "\0"))
+        for w in self.w:
+            ops.append(np.ones(net.card[w]))
+            subs.append(sym(w))
+        eq = ",".join(subs) + "->" + "".join(sym(w) for w in self.w) + "".join(out)
+        k = np.asarray(oe.contract(eq, *ops), dtype=float).reshape(self.size, -1)
+        self.kernels[key] = k
+        return k
+
+
+#: a query's fixed cost, in table entries of work (used to decide which tests share a query)
+_QUERY_COST = 1 << 13
+
+
+def _plan(net: DiscreteNetwork, target: str, nodes: Sequence[str], hard: tuple[str, ...],
+          soft: tuple[str, ...]) -> _Plan:
+    key = ("joints-plan", target, tuple(nodes), hard, soft)
+    plan = net._cache.get(key)
+    if plan is None:
+        plan = _Plan(net, target, nodes, hard, soft)
+        net._cache[key] = plan
+    return plan
+
+
+@dataclass
+class _Cluster:
+    groups: list[int]
+    nodes: tuple[str, ...]
+    plan: _Plan | None  # None: too large, one query per group
+    width: int
+
+
+class _Layout:
+    """Which tests share one query for P(W | e): tests are merged greedily while one
+    larger query costs less than two small ones."""
+
+    def __init__(self, net: DiscreteNetwork, groups: Sequence[tuple[str, ...]], target: str,
+                 hard: tuple[str, ...], soft: tuple[str, ...]):
+        self.key = (target, hard, soft)
+        widths = [math.prod(net.card[n] for n in g) for g in groups]
+        self.starts = np.concatenate([[0], np.cumsum(widths)]).astype(int)
+
+        def make(idx: list[int]) -> _Cluster:
+            nodes = tuple(dict.fromkeys(n for i in idx for n in groups[i]))
+            return _Cluster(idx, nodes, _plan(net, target, nodes, hard, soft),
+                            sum(widths[i] for i in idx))
+
+        def cost(c: _Cluster) -> float:
+            assert c.plan is not None
+            return c.plan.size * (c.width + 4) + _QUERY_COST
+
+        clusters: list[_Cluster] = []
+        for i in range(len(groups)):
+            new = make([i])
+            best, saving = None, 0.0
+            for k, c in enumerate(clusters):
+                merged = make([*c.groups, i])
+                gain = cost(c) + cost(new) - cost(merged)
+                if gain > saving:
+                    best, saving = (k, merged), gain
+            if best is None:
+                clusters.append(new)
+            else:
+                clusters[best[0]] = best[1]
+        for c in clusters:
+            if c.plan is not None and c.plan.size * c.width > JOINT_LIMIT:
+                c.plan = None
+        self.clusters = clusters
+        order = np.concatenate([np.arange(self.starts[i], self.starts[i + 1])
+                                for c in clusters for i in c.groups]) if groups else \
+            np.zeros(0, int)
+        self.perm = None if np.array_equal(order, np.arange(order.size)) else np.argsort(order)
+        self.where = {n: k for k, c in enumerate(clusters) for n in c.nodes}
+
+
+class ResultJoints:
+    """P(target, R | e) for each test's nodes R, and for any union of them.
+
+    Parameters
+    ----------
+    network : DiscreteNetwork
+    target : str
+    evidence : mapping of node -> state index or likelihood vector
+    groups : sequence of node tuples, one per test (unobserved nodes only, non-empty)
+
+    Attributes
+    ----------
+    target_posterior : array (card(target),)
+    p_evidence : float
+    singles : array (card(target), C)
+        Every group's joint, flattened and concatenated along the second axis; group ``i``
+        occupies columns ``starts[i]:starts[i+1]``.
+    starts : array of int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnbayes._inference import DiscreteNetwork
+    >>> net = DiscreteNetwork(states={"d": ("no", "yes"), "x": ("neg", "pos")},
+    ...                       parents={"d": (), "x": ("d",)},
+    ...                       cpts={"d": np.array([0.6, 0.4]),
+    ...                             "x": np.array([[0.9, 0.2], [0.1, 0.8]])})
+    >>> ResultJoints(net, "d", {}, [("x",)]).singles.round(2).tolist()
+    [[0.54, 0.06], [0.08, 0.32]]
+    """
+
+    def __init__(self, network: DiscreteNetwork, target: str, evidence: Mapping[str, Any],
+                 groups: Sequence[Sequence[str]]):
+        self.network, self.target, self.evidence = network, target, evidence
+        self.groups = [tuple(g) for g in groups]
+        self._hard, soft = split_evidence(evidence)
+        self._key = (target, tuple(sorted(self._hard)), tuple(sorted(soft)))
+        lkey = ("joints-layout", tuple(self.groups), *self._key)
+        layout = network._cache.get(lkey)
+        if layout is None:
+            layout = _Layout(network, self.groups, *self._key)
+            network._cache[lkey] = layout
+        self.layout = layout
+        self.starts = layout.starts
+        t = network.card[target]
+        self._q: list[np.ndarray | None] = []
+        parts = []
+        p_e = None
+        for c in layout.clusters:
+            if c.plan is None:
+                self._q.append(None)
+                parts.extend(self._query(self.groups[i]).reshape(t, -1) for i in c.groups)
+                continue
+            post, pe = network.query(c.plan.w, evidence)
+            q = post.reshape(t, -1)
+            self._q.append(q)
+            if p_e is None:
+                p_e, self.target_posterior = pe, q.sum(axis=1)
+            parts.append(np.einsum("dr,drc->dc", q, self._stacked(c)))
+        if p_e is None:
+            self.target_posterior, p_e = network.query([target], evidence)
+        self.p_evidence = float(p_e)
+        if not parts:
+            self.singles = np.zeros((t, 0))
+        else:
+            self.singles = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+            if layout.perm is not None:
+                self.singles = self.singles[:, layout.perm]
+
+    def _stacked(self, c: _Cluster) -> np.ndarray:
+        plan = c.plan
+        assert plan is not None
+        key = ("stacked", tuple(self.groups[i] for i in c.groups),
+               tuple(self._hard[p] for p in plan.observed_parents))
+        stacked = plan.kernels.get(key)
+        if stacked is None:
+            ks = [plan.kernel(self.groups[i], self._hard) for i in c.groups]
+            t = self.network.card[self.target]
+            stacked = np.concatenate(ks, axis=1).reshape(t, plan.size // t, -1)
+            plan.kernels[key] = stacked
+        return stacked
+
+    def _query(self, nodes: Sequence[str]) -> np.ndarray:
+        return self.network.query([self.target, *nodes], self.evidence)[0]
+
+    def single(self, i: int) -> np.ndarray:
+        """Group ``i``'s joint, shape ``(card(target), *card(nodes))``."""
+        g = self.groups[i]
+        cols = self.singles[:, self.starts[i]:self.starts[i + 1]]
+        return cols.reshape(self.singles.shape[0], *(self.network.card[n] for n in g))
+
+    def joint(self, nodes: Sequence[str]) -> np.ndarray:
+        """P(target, nodes | e) for any set of candidate nodes, axes in the given order."""
+        nodes = tuple(nodes)
+        t = self.network.card[self.target]
+        shape = (t, *(self.network.card[n] for n in nodes))
+        homes = {self.layout.where.get(n) for n in nodes}
+        k = homes.pop() if len(homes) == 1 else None
+        q = self._q[k] if k is not None else None
+        plan = self.layout.clusters[k].plan if k is not None else None
+        if q is None or plan is None:
+            plan = _plan(self.network, self.target, nodes, *self._key[1:])
+            if plan.size * math.prod(shape[1:]) > JOINT_LIMIT:
+                return self._query(nodes)
+            q = self.network.query(plan.w, self.evidence)[0].reshape(t, -1)
+        kern = plan.kernel(nodes, self._hard)
+        return np.einsum("dr,drc->dc", q, kern.reshape(t, -1, kern.shape[1])).reshape(shape)
