@@ -25,6 +25,7 @@ When W would be too large, each request falls back to its own query.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -105,10 +106,14 @@ class _Plan:
         self.size = math.prod(card[n] for n in self.w)
         self.kernels: dict[Any, np.ndarray] = {}
 
+    def within(self, nodes: Sequence[str]) -> set[str]:
+        """The absorbed nodes a kernel for ``nodes`` sums over (their absorbed ancestors)."""
+        return self.net.ancestors([x for x in nodes if x in self.absorbed]) & self.absorbed
+
     def kernel(self, nodes: Sequence[str], hard: Mapping[str, int]) -> np.ndarray:
         """Matrix (|W|, joint states of ``nodes``) with P(target, nodes | e) = P(W | e) @ it."""
         net = self.net
-        within = net.ancestors([x for x in nodes if x in self.absorbed]) & self.absorbed
+        within = self.within(nodes)
         observed = tuple(sorted({p for x in within for p in net.parents[x]} & self.hard))
         key = (tuple(nodes), tuple(hard[p] for p in observed))
         k = self.kernels.get(key)
@@ -160,6 +165,7 @@ def _plan(net: DiscreteNetwork, target: str, nodes: Sequence[str], hard: tuple[s
 
 @dataclass
 class _Cluster:
+    index: tuple[tuple[str, ...], ...]  # the groups' nodes: names the stacked kernel
     groups: list[int]
     nodes: tuple[str, ...]
     plan: _Plan | None  # None: too large, one query per group
@@ -173,12 +179,16 @@ class _Layout:
     def __init__(self, net: DiscreteNetwork, groups: Sequence[tuple[str, ...]], target: str,
                  hard: tuple[str, ...], soft: tuple[str, ...]):
         self.key = (target, hard, soft)
+        batched = [n for n in net.nodes if net.cpts[n].ndim != len(net.parents[n]) + 1]
+        if batched:
+            raise ValueError(f"ResultJoints needs point tables; {batched[0]!r} has a batch axis")
         widths = [math.prod(net.card[n] for n in g) for g in groups]
         self.starts = np.concatenate([[0], np.cumsum(widths)]).astype(int)
 
         def make(idx: list[int]) -> _Cluster:
             nodes = tuple(dict.fromkeys(n for i in idx for n in groups[i]))
-            return _Cluster(idx, nodes, _plan(net, target, nodes, hard, soft),
+            return _Cluster(tuple(groups[i] for i in idx), idx, nodes,
+                            _plan(net, target, nodes, hard, soft),
                             sum(widths[i] for i in idx))
 
         def cost(c: _Cluster) -> float:
@@ -207,6 +217,55 @@ class _Layout:
             np.zeros(0, int)
         self.perm = None if np.array_equal(order, np.arange(order.size)) else np.argsort(order)
         self.where = {n: k for k, c in enumerate(clusters) for n in c.nodes}
+        self.groups = list(groups)
+        self._pairs: _PairLayout | None = None
+        used = {n for c in clusters if c.plan is not None for n in c.plan.absorbed}
+        self.sources = [(n, net.cpts[n]) for n in sorted(used)]
+
+    def current(self, cpts: Mapping[str, np.ndarray]) -> bool:
+        """True while the network still holds the tables the kernels were built from."""
+        return all(cpts[n] is arr for n, arr in self.sources)
+
+    def pairs(self, card: Mapping[str, int]) -> _PairLayout:
+        if self._pairs is None:
+            self._pairs = _PairLayout(self, card)
+        return self._pairs
+
+
+class _PairLayout:
+    """Every pair of tests (i < j): where its joint comes from.
+
+    A pair in one cluster whose tests share no node and no absorbed ancestor has kernel
+    K_i * K_j, so the joints of all such pairs are read off one product
+    ``P(W | e) K K``; any other pair is its own request.
+    """
+
+    def __init__(self, layout: _Layout, card: Mapping[str, int]):
+        groups = layout.groups
+        self.pairs = list(itertools.combinations(range(len(groups)), 2))
+        self.index = {p: k for k, p in enumerate(self.pairs)}
+        self.unions = [(*groups[i], *(n for n in groups[j] if n not in groups[i]))
+                       for i, j in self.pairs]
+        widths = [math.prod(card[n] for n in u) for u in self.unions]
+        self.starts = np.concatenate([[0], np.cumsum(widths)]).astype(int)
+        home = {i: k for k, c in enumerate(layout.clusters) for i in c.groups}
+        # per cluster: the pairs read off the product, their flat column indices, widths
+        found: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for k, (i, j) in enumerate(self.pairs):
+            c = layout.clusters[home[i]]
+            if home[i] != home[j] or c.plan is None or set(groups[i]) & set(groups[j]) or \
+                    c.plan.within(groups[i]) & c.plan.within(groups[j]) or \
+                    c.plan.size * c.width * c.width > JOINT_LIMIT:
+                continue
+            local = {g: int(layout.starts[g + 1] - layout.starts[g]) for g in c.groups}
+            offset = {g: sum(local[x] for x in c.groups[:c.groups.index(g)]) for g in c.groups}
+            idx = (offset[i] + np.arange(local[i]))[:, None] * c.width + offset[j] + \
+                np.arange(local[j])
+            found.setdefault(home[i], []).append((k, idx.ravel()))
+        self.product = {h: ([k for k, _ in f], np.concatenate([x for _, x in f]),
+                            [x.size for _, x in f]) for h, f in found.items()}
+        self.direct = len(self.product) == 1 and \
+            next(iter(self.product.values()))[0] == list(range(len(self.pairs)))
 
 
 class ResultJoints:
@@ -245,9 +304,15 @@ class ResultJoints:
         self.network, self.target, self.evidence = network, target, evidence
         self.groups = [tuple(g) for g in groups]
         self._hard, soft = split_evidence(evidence)
+        self._soft = soft
         self._key = (target, tuple(sorted(self._hard)), tuple(sorted(soft)))
         lkey = ("joints-layout", tuple(self.groups), *self._key)
         layout = network._cache.get(lkey)
+        if layout is not None and not layout.current(network.cpts):
+            # a table was replaced since the kernels were built: rebuild every plan
+            for key in [k for k in network._cache if k[0] in ("joints-layout", "joints-plan")]:
+                del network._cache[key]
+            layout = None
         if layout is None:
             layout = _Layout(network, self.groups, *self._key)
             network._cache[lkey] = layout
@@ -262,12 +327,11 @@ class ResultJoints:
                 self._q.append(None)
                 parts.extend(self._query(self.groups[i]).reshape(t, -1) for i in c.groups)
                 continue
-            post, pe = network.query(c.plan.w, evidence)
-            q = post.reshape(t, -1)
+            q, pe = self._posterior(c.plan.w, soft)
             self._q.append(q)
             if p_e is None:
                 p_e, self.target_posterior = pe, q.sum(axis=1)
-            parts.append(np.einsum("dr,drc->dc", q, self._stacked(c)))
+            parts.append(np.matmul(q[:, None, :], self._stacked(c))[:, 0, :])
         if p_e is None:
             self.target_posterior, p_e = network.query([target], evidence)
         self.p_evidence = float(p_e)
@@ -278,11 +342,22 @@ class ResultJoints:
             if layout.perm is not None:
                 self.singles = self.singles[:, layout.perm]
 
+    def _posterior(self, w: Sequence[str], soft: Mapping[str, np.ndarray]
+                   ) -> tuple[np.ndarray, float]:
+        """P(W | e) as (card(target), rest) and P(e), straight from the compiled query."""
+        t = self.network.card[self.target]
+        folded = self.network._folded(w, self._hard, soft)
+        if folded is None:  # batched tables: the general path
+            post, p_e = self.network.query(w, self.evidence)
+            return post.reshape(t, -1), float(p_e)
+        table = folded(self._hard, soft)
+        p_e = float(table.sum())
+        return table.reshape(t, -1) / (p_e if p_e > 0 else np.nan), p_e
+
     def _stacked(self, c: _Cluster) -> np.ndarray:
         plan = c.plan
         assert plan is not None
-        key = ("stacked", tuple(self.groups[i] for i in c.groups),
-               tuple(self._hard[p] for p in plan.observed_parents))
+        key = ("stacked", c.index, tuple(self._hard[p] for p in plan.observed_parents))
         stacked = plan.kernels.get(key)
         if stacked is None:
             ks = [plan.kernel(self.groups[i], self._hard) for i in c.groups]
@@ -290,6 +365,34 @@ class ResultJoints:
             stacked = np.concatenate(ks, axis=1).reshape(t, plan.size // t, -1)
             plan.kernels[key] = stacked
         return stacked
+
+    def pair_joints(self) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]],
+                                   list[tuple[str, ...]]]:
+        """Joint of the target with both tests' nodes, for every pair of groups i < j.
+
+        Returns
+        -------
+        joints : array (card(target), C'), the pairs' joints flattened side by side
+        starts : column offsets, as for ``singles``
+        pairs : the (i, j) of each block
+        unions : each block's nodes: group i's, then group j's not already in i
+        """
+        pl = self.layout.pairs(self.network.card)
+        t = self.network.card[self.target]
+        pieces: list[np.ndarray | None] = [None] * len(pl.pairs)
+        for h, (ks, idx, sizes) in pl.product.items():
+            q = self._q[h]
+            stacked = self._stacked(self.layout.clusters[h])
+            outer = np.einsum("dr,drc,drk->dck", q, stacked, stacked).reshape(t, -1)[:, idx]
+            if pl.direct:
+                return outer, pl.starts, pl.pairs, pl.unions
+            for k, block in zip(ks, np.split(outer, np.cumsum(sizes)[:-1], axis=1)):
+                pieces[k] = block
+        for k, union in enumerate(pl.unions):
+            if pieces[k] is None:
+                pieces[k] = self.joint(union).reshape(t, -1)
+        joints = np.concatenate(pieces, axis=1) if pieces else np.zeros((t, 0))
+        return joints, pl.starts, pl.pairs, pl.unions
 
     def _query(self, nodes: Sequence[str]) -> np.ndarray:
         return self.network.query([self.target, *nodes], self.evidence)[0]
@@ -313,6 +416,6 @@ class ResultJoints:
             plan = _plan(self.network, self.target, nodes, *self._key[1:])
             if plan.size * math.prod(shape[1:]) > JOINT_LIMIT:
                 return self._query(nodes)
-            q = self.network.query(plan.w, self.evidence)[0].reshape(t, -1)
+            q = self._posterior(plan.w, self._soft)[0]
         kern = plan.kernel(nodes, self._hard)
         return np.einsum("dr,drc->dc", q, kern.reshape(t, -1, kern.shape[1])).reshape(shape)

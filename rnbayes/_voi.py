@@ -137,19 +137,6 @@ def _measures_all(joint: np.ndarray, starts: np.ndarray, p_t: np.ndarray, pos: i
     return {"mi": mi, "abs_change": abs_change, "p_change": p_change, "evsi": evsi}, p_r, p_after
 
 
-def _measures(joint: np.ndarray, pos: int, u: Utilities) -> tuple[_Measures, np.ndarray,
-                                                                    np.ndarray]:
-    """Measures from ``joint = P(target, r | e)`` flattened to ``(card_target, n_results)``."""
-    m, p_r, p_after = _measures_all(joint, np.array([0, joint.shape[1]]), joint.sum(axis=1),
-                                    pos, u)
-    return _Measures(*(float(m[k][0]) for k in ("mi", "abs_change", "p_change", "evsi"))), \
-        p_r, p_after
-
-
-def _flat(joint: np.ndarray) -> np.ndarray:
-    return joint.reshape(joint.shape[0], -1)
-
-
 def _remaining(test: TestSpec, evidence: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(n for n in test.reveals if n not in evidence)
 
@@ -269,7 +256,7 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
             if len(nodes) < len(t.reveals):
                 status = "partly observed"
             i += 1
-            joints[t.id] = nodes
+            joints[t.id] = (i, nodes)
             m = _Measures(*(float(m_all[k][i]) for k in ("mi", "abs_change", "p_change", "evsi")))
             lo = int(cache.starts[i])
             combos = itertools.product(*(network.states[n] for n in nodes))
@@ -301,13 +288,21 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
         candidates = candidates[: int(pairs)]
     singles = table.set_index("test")
     prow = []
+    if len(candidates) >= 2:  # every pair's joint, and its measures, in one pass
+        pj, pstarts, plist, punions = cache.pair_joints()
+        pm, _, _ = _measures_all(pj, pstarts, cache.target_posterior, pos, utilities)
+        pindex = {p: k for k, p in enumerate(plist)}
     for a, b in itertools.combinations(candidates, 2):
-        na, nb = joints[a], joints[b]
+        (ia, na), (ib, nb) = joints[a], joints[b]
         extra_b = tuple(n for n in nb if n not in na)
         extra_a = tuple(n for n in na if n not in nb)
         union = (*na, *extra_b)
-        joint = cache.joint(union)
-        mj, _, _ = _measures(_flat(joint), pos, utilities)
+        k = pindex[(min(ia, ib), max(ia, ib))]
+        stored = punions[k]
+        joint = pj[:, pstarts[k]:pstarts[k + 1]].reshape(
+            pj.shape[0], *(network.card[n] for n in stored))
+        joint = joint.transpose([0, *(1 + stored.index(n) for n in union)])
+        mj = _Measures(*(float(pm[m][k]) for m in ("mi", "abs_change", "p_change", "evsi")))
         ta, tb = by_id[a], by_id[b]
         ab = _sequence_value(joint, len(na), pos, utilities, ta, tb, p0)
         # reorder axes to (target, *nb, *extra_a) for B then A
