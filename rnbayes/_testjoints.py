@@ -305,6 +305,13 @@ class ResultJoints:
         self.groups = [tuple(g) for g in groups]
         self._hard, soft = split_evidence(evidence)
         self._soft = soft
+        for g in self.groups:
+            for n in g:
+                if n not in network.card or n == target or n in self._hard:
+                    why = ("not a node" if n not in network.card else
+                           "the target" if n == target else "already observed")
+                    raise ValueError(f"test node {n!r} is {why}; a test's nodes must be "
+                                     "unobserved nodes other than the target")
         self._key = (target, tuple(sorted(self._hard)), tuple(sorted(soft)))
         lkey = ("joints-layout", tuple(self.groups), *self._key)
         layout = network._cache.get(lkey)

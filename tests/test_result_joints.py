@@ -282,3 +282,11 @@ def test_result_joints_refuse_batched_tables():
     batched = {n: np.stack([t, t]) for n, t in net.cpts.items()}
     with pytest.raises(ValueError, match="point tables"):
         ResultJoints(net.with_cpts(batched), net.nodes[0], {}, [(net.nodes[-1],)])
+
+
+@pytest.mark.parametrize("node,why", [("n9", "not a node"), ("n0", "the target"),
+                                      ("n1", "already observed")])
+def test_result_joints_reject_bad_test_nodes(node, why):
+    net = random_network(4, 4)
+    with pytest.raises(ValueError, match=f"'{node}' is {why}"):
+        ResultJoints(net, "n0", {"n1": 0}, [("n2",), (node,)])
