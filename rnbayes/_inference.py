@@ -31,6 +31,9 @@ from ._fold import fold
 
 Evidence = Mapping[str, "int | np.ndarray"]
 
+#: compiled plans kept per network (query shapes, test layouts)
+CACHE_LIMIT = 512
+
 
 def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
     """Split engine evidence into hard (state index) and soft (likelihood vector) parts."""
@@ -68,6 +71,15 @@ class DiscreteNetwork:
         self.nodes: tuple[str, ...] = tuple(self.states)
         self.card = {n: len(s) for n, s in self.states.items()}
         self._index = {n: i for i, n in enumerate(self.nodes)}
+
+    def remember(self, key: Any, value: Any) -> Any:
+        """Store a compiled plan; past :data:`CACHE_LIMIT` entries the older half is dropped,
+        so a long session over many query shapes cannot grow without bound."""
+        if len(self._cache) >= CACHE_LIMIT:
+            for old in list(self._cache)[: CACHE_LIMIT // 2]:
+                del self._cache[old]
+        self._cache[key] = value
+        return value
 
     # -- structure ---------------------------------------------------------------
     def ancestors(self, nodes: Sequence[str]) -> set[str]:
@@ -143,7 +155,7 @@ class DiscreteNetwork:
         folded = self._cache.get(key)
         if folded is None or not folded.current(self.cpts):
             folded = _Folded(self, targets, sorted(hard), sorted(soft))
-            self._cache[key] = folded
+            self.remember(key, folded)
         return folded if folded.ok else None
 
     def _contract(self, targets, hard, soft, cpts, batch) -> np.ndarray:
@@ -173,7 +185,7 @@ class DiscreteNetwork:
             return np.asarray(1.0)
         if expr is None:
             expr = self._build(order, hard, soft, targets, batched, operands)
-            self._cache[key] = expr
+            self.remember(key, expr)
         return np.asarray(expr(*operands), dtype=float)
 
     def _build(self, order, hard, soft, targets, batched, operands):

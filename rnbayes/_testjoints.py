@@ -54,7 +54,7 @@ def _descendants(net: DiscreteNetwork) -> dict[str, set[str]]:
             for c in children[n]:
                 d |= {c, *cached[c]}
             cached[n] = d
-        net._cache["descendants"] = cached
+        net.remember("descendants", cached)
     return cached
 
 
@@ -159,7 +159,7 @@ def _plan(net: DiscreteNetwork, target: str, nodes: Sequence[str], hard: tuple[s
     plan = net._cache.get(key)
     if plan is None:
         plan = _Plan(net, target, nodes, hard, soft)
-        net._cache[key] = plan
+        net.remember(key, plan)
     return plan
 
 
@@ -322,7 +322,7 @@ class ResultJoints:
             layout = None
         if layout is None:
             layout = _Layout(network, self.groups, *self._key)
-            network._cache[lkey] = layout
+            network.remember(lkey, layout)
         self.layout = layout
         self.starts = layout.starts
         t = network.card[target]

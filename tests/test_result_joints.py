@@ -290,3 +290,15 @@ def test_result_joints_reject_bad_test_nodes(node, why):
     net = random_network(4, 4)
     with pytest.raises(ValueError, match=f"'{node}' is {why}"):
         ResultJoints(net, "n0", {"n1": 0}, [("n2",), (node,)])
+
+
+def test_plan_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(_inference, "CACHE_LIMIT", 8)
+    net = random_network(9, 6)
+    for target in net.nodes:
+        for other in net.nodes:
+            if other != target:
+                post, _ = net.query([target], {other: 0})
+                ref, _ = net.enumerate_joint([target], {other: 0})
+                np.testing.assert_allclose(post, ref, atol=TOL)
+    assert len(net._cache) <= 8
