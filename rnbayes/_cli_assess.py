@@ -14,12 +14,25 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--priors", help="folder of prior-record YAML files (default: bundled)")
 
 
-def register(sub) -> None:
-    p = sub.add_parser("assess", help="posterior P(TTP) vs P(RN) for a case file",
-                       description="Posterior P(TTP) vs P(RN) for a case file, with each "
-                                   "finding's contribution and a data-conflict score.")
+def case_command(sub, name: str, summary: str, description: str, *,
+                 json_flag: bool = True) -> argparse.ArgumentParser:
+    """A sub-command taking one case file (and ``--json`` unless told otherwise)."""
+    p = sub.add_parser(name, help=summary, description=description)
     p.add_argument("case", help="case YAML with an 'evidence:' mapping")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    if json_flag:
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+    return p
+
+
+def add_draw_options(p: argparse.ArgumentParser, draws_help: str) -> None:
+    p.add_argument("--draws", type=int, default=10_000, help=draws_help)
+    p.add_argument("--seed", type=int, default=0, help="random seed for the draws (default 0)")
+
+
+def register(sub) -> None:
+    p = case_command(sub, "assess", "posterior P(TTP) vs P(RN) for a case file",
+                     "Posterior P(TTP) vs P(RN) for a case file, with each finding's "
+                     "contribution and a data-conflict score.")
     add_model_options(p)
     p.set_defaults(func=run)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ._case import load_case
-from ._cli_assess import add_model_options
+from ._cli_assess import add_draw_options, add_model_options, case_command
 from ._cli_sensitivity import check_draws
 from ._cli_tests import add_voi_options, test_names
 from ._decision import load_utilities
@@ -16,17 +16,14 @@ from ._report import FORMATS, build_report
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="self-contained case report (HTML, Markdown or JSON)",
-                       description="Write a case report: findings, posterior, contributions, "
-                                   "ranked tests with a chart, what-if table, decision "
-                                   "thresholds and provenance.")
-    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
+    p = case_command(sub, "report", "self-contained case report (HTML, Markdown or JSON)",
+                     "Write a case report: findings, posterior, contributions, ranked tests "
+                     "with a chart, what-if table, decision thresholds and provenance.",
+                     json_flag=False)
     p.add_argument("-o", "--output", help="output file (default: standard output)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="html, md or json (default: from the output suffix, else html)")
-    p.add_argument("--draws", type=int, default=10_000,
-                   help="parameter draws for the sensitivity section (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed for the draws (default 0)")
+    add_draw_options(p, "parameter draws for the sensitivity section (default 10000)")
     p.add_argument("--no-sensitivity", action="store_true",
                    help="leave out the sensitivity section")
     add_voi_options(p)

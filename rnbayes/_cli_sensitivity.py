@@ -5,21 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ._case import load_case
-from ._cli_assess import add_model_options, emit
+from ._cli_assess import add_draw_options, add_model_options, case_command, emit
 from ._decision import load_utilities
 from ._errors import EvidenceError
 from ._model import load_model
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sensitivity", help="uncertainty and sensitivity of a case's P(TTP)",
-                       description="Credible interval of P(TTP) from parameter uncertainty, "
-                                   "tornado, flip points, prior curve and test-ranking "
-                                   "robustness for a case file.")
-    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
-    p.add_argument("--draws", type=int, default=10_000, help="parameter draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = case_command(sub, "sensitivity", "uncertainty and sensitivity of a case's P(TTP)",
+                     "Credible interval of P(TTP) from parameter uncertainty, tornado, flip "
+                     "points, prior curve and test-ranking robustness for a case file.")
+    add_draw_options(p, "parameter draws (default 10000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument("--utilities", help="utilities YAML (default: bundled priors/utilities.yaml)")
     add_model_options(p)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._case import load_case
-from ._cli_assess import add_model_options, emit
+from ._cli_assess import add_model_options, case_command, emit
 from ._errors import EvidenceError
 from ._model import load_model
 from ._voi import MEASURES, value_of_information
@@ -29,12 +29,10 @@ def test_names(arg: str | None) -> list[str] | None:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("tests", help="rank additional tests by value of information",
-                       description="Rank additional tests (perfusion, PET, spectroscopy, "
-                                   "follow-up MRI, ...) by how much each would change the "
-                                   "posterior and the decision, net of its cost.")
-    p.add_argument("case", help="case YAML with an 'evidence:' mapping")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = case_command(sub, "tests", "rank additional tests by value of information",
+                     "Rank additional tests (perfusion, PET, spectroscopy, follow-up MRI, ...) "
+                     "by how much each would change the posterior and the decision, net of "
+                     "its cost.")
     add_voi_options(p)
     add_model_options(p)
     p.set_defaults(func=run)

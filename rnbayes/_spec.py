@@ -177,20 +177,20 @@ def _topological(file: str, nodes: dict[str, dict]) -> tuple[str, ...]:
     return tuple(order)
 
 
+#: references to a single number: the record family they need, and how to name it
+_SCALAR_FAMILIES = {"odds_ratio": ("lognormal", "a lognormal odds-ratio record"),
+                    "probability": ("beta", "a beta record")}
+
+
 def _check_ref(file: str, path: str, ref: Any, records: dict[str, Record], states: list[str],
                *, want: str = "distribution") -> None:
     """A reference must name a record of the right family and states."""
-    if want == "odds_ratio":
+    if want in _SCALAR_FAMILIES:
+        family, what = _SCALAR_FAMILIES[want]
         if not isinstance(ref, str) or ref not in records:
-            raise _sem(file, path, f"expected the id of a lognormal odds-ratio record; got {ref!r}")
-        if records[ref].family != "lognormal":
-            raise _sem(file, path, f"record {ref!r} is a {records[ref].family}; expected lognormal")
-        return
-    if want == "probability":
-        if not isinstance(ref, str) or ref not in records:
-            raise _sem(file, path, f"expected the id of a beta record; got {ref!r}")
-        if records[ref].family != "beta":
-            raise _sem(file, path, f"record {ref!r} is a {records[ref].family}; expected beta")
+            raise _sem(file, path, f"expected the id of {what}; got {ref!r}")
+        if records[ref].family != family:
+            raise _sem(file, path, f"record {ref!r} is a {records[ref].family}; expected {family}")
         return
     if isinstance(ref, str):
         if ref not in records:
