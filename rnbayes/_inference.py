@@ -77,7 +77,7 @@ class DiscreteNetwork:
         so a long session over many query shapes cannot grow without bound."""
         if len(self._cache) >= CACHE_LIMIT:
             for old in list(self._cache)[: CACHE_LIMIT // 2]:
-                del self._cache[old]
+                self._cache.pop(old, None)  # another thread may have dropped it already
         self._cache[key] = value
         return value
 
@@ -261,7 +261,10 @@ class _Program:
     def __init__(self, eq: str, shapes: Sequence[tuple[int, ...]]):
         import string
 
-        _, info = oe.contract_path(eq, *shapes, shapes=True, optimize="auto")
+        # the branch-and-bound search behind "auto" can take ~20 ms on a dozen operands,
+        # longer than thousands of the small queries it would speed up; greedy is enough
+        optimize = "optimal" if len(shapes) <= 4 else "greedy"
+        _, info = oe.contract_path(eq, *shapes, shapes=True, optimize=optimize)
         size = {c: d for term, shp in zip(eq.split("->")[0].split(","), shapes)
                 for c, d in zip(term, shp)}
         terms = eq.split("->")[0].split(",")

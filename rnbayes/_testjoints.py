@@ -317,8 +317,9 @@ class ResultJoints:
         layout = network._cache.get(lkey)
         if layout is not None and not layout.current(network.cpts):
             # a table was replaced since the kernels were built: rebuild every plan
-            for key in [k for k in network._cache if k[0] in ("joints-layout", "joints-plan")]:
-                del network._cache[key]
+            for key in list(network._cache):
+                if isinstance(key, tuple) and key[0] in ("joints-layout", "joints-plan"):
+                    network._cache.pop(key, None)
             layout = None
         if layout is None:
             layout = _Layout(network, self.groups, *self._key)
