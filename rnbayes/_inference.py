@@ -20,6 +20,7 @@ evaluates thousands of draws in one contraction.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,31 @@ Evidence = Mapping[str, "int | np.ndarray"]
 
 #: compiled plans kept per network (query shapes, test layouts)
 CACHE_LIMIT = 512
+
+
+_VERSIONS = itertools.count(1)
+
+
+class Tables(dict):
+    """The network's tables by node. ``version`` is unique to this set of tables and
+    changes whenever one is replaced, so compiled plans built from others know they are
+    stale (tables are not modified in place)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = next(_VERSIONS)
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self.version = next(_VERSIONS)
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.version = next(_VERSIONS)
+        super().__delitem__(key)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.version = next(_VERSIONS)
+        super().update(*args, **kwargs)
 
 
 def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
@@ -66,6 +92,11 @@ class DiscreteNetwork:
     parents: dict[str, tuple[str, ...]]
     cpts: dict[str, np.ndarray]
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "cpts" and not isinstance(value, Tables):
+            value = Tables(value)
+        super().__setattr__(name, value)
 
     def __post_init__(self) -> None:
         self.nodes: tuple[str, ...] = tuple(self.states)
@@ -153,7 +184,7 @@ class DiscreteNetwork:
         tables only); None when some table carries a batch axis."""
         key = ("folded", tuple(targets), tuple(sorted(hard)), tuple(sorted(soft)))
         folded = self._cache.get(key)
-        if folded is None or not folded.current(self.cpts):
+        if folded is None or folded.version != self.cpts.version:
             folded = _Folded(self, targets, sorted(hard), sorted(soft))
             self.remember(key, folded)
         return folded if folded.ok else None
@@ -213,8 +244,6 @@ class DiscreteNetwork:
         Sums the product of table entries over every configuration of the
         non-barren nodes, one configuration at a time.
         """
-        import itertools
-
         evidence = dict(evidence or {})
         keep = self.ancestors(list(targets) + list(evidence))
         order = [n for n in self.nodes if n in keep]
@@ -337,7 +366,7 @@ class _Folded:
                  soft: Sequence[str]):
         keep = net.ancestors([*targets, *hard, *soft])
         order = [n for n in net.nodes if n in keep]
-        self.sources = [(n, net.cpts[n]) for n in order]
+        self.version = net.cpts.version
         self.ok = all(net.cpts[n].ndim == len(net.parents[n]) + 1 for n in order)
         self.soft = tuple(soft)
         self.factors: list[tuple[np.ndarray, tuple[tuple[int, str], ...]]] = []
@@ -360,10 +389,6 @@ class _Folded:
             shapes.append((net.card[n],))
         eq = ",".join(subs) + "->" + "".join(symbols[t] for t in targets)
         self.program = _Program(eq, shapes)
-
-    def current(self, cpts: Mapping[str, np.ndarray]) -> bool:
-        """True while the network still holds the tables this was compiled from."""
-        return all(cpts[n] is arr for n, arr in self.sources)
 
     def __call__(self, hard: Mapping[str, int], soft: Mapping[str, np.ndarray]) -> np.ndarray:
         if self.program is None:

@@ -179,6 +179,13 @@ class _Layout:
     def __init__(self, net: DiscreteNetwork, groups: Sequence[tuple[str, ...]], target: str,
                  hard: tuple[str, ...], soft: tuple[str, ...]):
         self.key = (target, hard, soft)
+        for g in groups:
+            for n in g:
+                if n not in net.card or n == target or n in hard:
+                    why = ("not a node" if n not in net.card else
+                           "the target" if n == target else "already observed")
+                    raise ValueError(f"test node {n!r} is {why}; a test's nodes must be "
+                                     "unobserved nodes other than the target")
         batched = [n for n in net.nodes if net.cpts[n].ndim != len(net.parents[n]) + 1]
         if batched:
             raise ValueError(f"ResultJoints needs point tables; {batched[0]!r} has a batch axis")
@@ -219,12 +226,7 @@ class _Layout:
         self.where = {n: k for k, c in enumerate(clusters) for n in c.nodes}
         self.groups = list(groups)
         self._pairs: _PairLayout | None = None
-        used = {n for c in clusters if c.plan is not None for n in c.plan.absorbed}
-        self.sources = [(n, net.cpts[n]) for n in sorted(used)]
-
-    def current(self, cpts: Mapping[str, np.ndarray]) -> bool:
-        """True while the network still holds the tables the kernels were built from."""
-        return all(cpts[n] is arr for n, arr in self.sources)
+        self.version = net.cpts.version  # the tables the kernels were built from
 
     def pairs(self, card: Mapping[str, int]) -> _PairLayout:
         if self._pairs is None:
@@ -305,17 +307,10 @@ class ResultJoints:
         self.groups = [tuple(g) for g in groups]
         self._hard, soft = split_evidence(evidence)
         self._soft = soft
-        for g in self.groups:
-            for n in g:
-                if n not in network.card or n == target or n in self._hard:
-                    why = ("not a node" if n not in network.card else
-                           "the target" if n == target else "already observed")
-                    raise ValueError(f"test node {n!r} is {why}; a test's nodes must be "
-                                     "unobserved nodes other than the target")
         self._key = (target, tuple(sorted(self._hard)), tuple(sorted(soft)))
         lkey = ("joints-layout", tuple(self.groups), *self._key)
         layout = network._cache.get(lkey)
-        if layout is not None and not layout.current(network.cpts):
+        if layout is not None and layout.version != network.cpts.version:
             # a table was replaced since the kernels were built: rebuild every plan
             for key in list(network._cache):
                 if isinstance(key, tuple) and key[0] in ("joints-layout", "joints-plan"):

@@ -72,12 +72,12 @@ def mutual_information(joint: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, np.where(joint > 0, terms, 0.0).sum(axis=(-2, -1)))
 
 
+_TINY = np.finfo(float).tiny
+
+
 def _xlogx(x: np.ndarray) -> np.ndarray:
-    return x * np.log2(x, out=np.zeros_like(x), where=x > 0)
-
-
-def _entropy(p: np.ndarray) -> float:
-    return float(-_xlogx(np.asarray(p, dtype=float)).sum())
+    """x log2 x, with 0 log 0 = 0 (x is clipped inside the log only)."""
+    return x * np.log2(np.maximum(x, _TINY))
 
 
 def _column_information(joint: np.ndarray, p_r: np.ndarray) -> np.ndarray:
@@ -85,8 +85,7 @@ def _column_information(joint: np.ndarray, p_r: np.ndarray) -> np.ndarray:
 
     Summed over one test's columns and added to H(target) this is the mutual information.
     """
-    x = _xlogx(np.vstack([joint, p_r]))
-    return x[:-1].sum(axis=0) - x[-1]
+    return _xlogx(joint).sum(axis=0) - _xlogx(p_r)
 
 
 def segment_mutual_information(joint: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -104,7 +103,7 @@ def segment_mutual_information(joint: np.ndarray, starts: np.ndarray) -> np.ndar
     """
     p_t = joint[:, starts[0]:starts[1]].sum(axis=1)
     info = np.add.reduceat(_column_information(joint, joint.sum(axis=0)), starts[:-1])
-    return np.maximum(0.0, info + _entropy(p_t))
+    return np.maximum(0.0, info - float(_xlogx(p_t).sum()))
 
 
 def _measures_all(joint: np.ndarray, starts: np.ndarray, p_t: np.ndarray, pos: int,
@@ -130,7 +129,7 @@ def _measures_all(joint: np.ndarray, starts: np.ndarray, p_t: np.ndarray, pos: i
     per_col = np.stack([terms, p_r * np.abs(p_after - p0), np.where(changed, p_r, 0.0),
                         p_r * value[:-1]])
     mi, abs_change, p_change, evsi = np.add.reduceat(per_col, seg, axis=1)
-    mi = np.maximum(0.0, mi + _entropy(p_t))
+    mi = np.maximum(0.0, mi - float(_xlogx(p_t).sum()))
     evsi = evsi - value[-1]
     # below rounding level (each joint is a sum over a larger table): exactly 0
     evsi[evsi < 1e-12 * max(1.0, float(np.abs(u.table).max()))] = 0.0

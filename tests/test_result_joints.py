@@ -302,3 +302,14 @@ def test_plan_cache_stays_bounded(monkeypatch):
                 ref, _ = net.enumerate_joint([target], {other: 0})
                 np.testing.assert_allclose(post, ref, atol=TOL)
     assert len(net._cache) <= 8
+
+
+def test_replacing_all_tables_at_once_recompiles():
+    net = random_network(13, 5)
+    target = net.nodes[-1]
+    net.query([target])
+    ResultJoints(net, net.nodes[0], {}, [(target,)])
+    net.cpts = {n: np.ascontiguousarray(t[::-1]) for n, t in net.cpts.items()}
+    _check(net, net.nodes[0], {}, [(target,)])
+    np.testing.assert_allclose(net.query([target])[0], net.enumerate_joint([target])[0],
+                               atol=TOL)
