@@ -7,10 +7,16 @@ of ``parents``). A query
 
 1. drops barren nodes (those neither queried, observed, nor ancestors of
    either), which is exact;
-2. slices the tables at hard evidence and multiplies in likelihood vectors for
-   soft (virtual) evidence;
-3. contracts what is left with an einsum whose contraction path is computed
-   once per query *shape* and cached.
+2. on first use of a query *shape* (targets, which nodes are hard- and
+   soft-observed), sums out ahead of time every variable that is neither
+   queried nor observed (:mod:`rnbayes._fold`) and plans the contraction of
+   what is left; the compiled shape is cached on the network;
+3. slices the folded tables at hard evidence, multiplies in likelihood vectors
+   for soft (virtual) evidence, and runs the plan (small steps as einsum calls,
+   large ones as matrix products).
+
+Replacing a table (``net.cpts[node] = ...``) invalidates the compiled shapes;
+tables are never modified in place.
 
 Tables may carry a leading batch axis (one slice per parameter draw); every
 query then returns one answer per draw, which is how the sensitivity analysis
