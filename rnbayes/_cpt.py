@@ -202,11 +202,16 @@ def logodds(spec, child_states, parents, parent_states, values, records, tables,
     k = list(child_states).index(outcome)
     lor = _log_or(spec, parents, parent_states, values)
     base = values(spec["baseline"])
-    batch = max(lor.shape[0], base.shape[0])
+    marginal = spec.get("calibrate", "reference") == "marginal"
+    # the batch may come from the odds ratios, the baseline or (when calibrating to the
+    # case mix) only from the parents' drawn mix tables
+    mix_batch = [np.shape(tables[p])[0] for p in parents if np.ndim(tables[p]) == 2] \
+        if marginal else []
+    batch = max(lor.shape[0], base.shape[0], *mix_batch)
     lor = np.broadcast_to(lor, (batch, *lor.shape[1:]))
     base = np.broadcast_to(base, (batch,))
     logit_b = np.log(base) - np.log1p(-base)
-    if spec.get("calibrate", "reference") == "marginal":
+    if marginal:
         # joint weight of parent configurations: parents are roots, so a product of marginals
         w = np.ones((batch,) + (1,) * len(parents))
         for i, p in enumerate(parents):

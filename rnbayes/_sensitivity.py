@@ -183,9 +183,17 @@ def _flip(model, ev, target, par, rec, utilities, p_point, thresholds) -> dict[s
     single = _single_entry(model, rec.id, comp)
     k = model.states(target).index(model.spec.positive)
     candidates: list[float] = []
+    f = None
     if single is not None:
+        f = one_way(model.network, target, k, ev, *single)
+        # the exact function co-varies one entry; if the record also re-derives other
+        # tables (a latent test's accuracy is held to its source), it is not that function
+        probe = np.array([0.25 * point + 0.25, 0.5 * point])
+        direct = _p_rows(model, ev, target, [(par, probe)])
+        if np.max(np.abs(f(probe) - direct)) > 1e-9:
+            f = None
+    if single is not None and f is not None:
         node, entry = single
-        f = one_way(model.network, target, k, ev, node, entry)
         row["entry"] = _entry_text(model, node, entry)
         row["method"] = "exact one-way function"
         row["coefficients"] = {"a": f.a, "b": f.b, "c": f.c, "d": f.d}
@@ -223,12 +231,15 @@ def _flip(model, ev, target, par, rec, utilities, p_point, thresholds) -> dict[s
     row["all_flip_values"] = sorted(candidates)
     unit = "odds ratio" if rec.family == "lognormal" else "probability"
     rng_text = (f"[{lo:.3g}, {hi:.3g}]" if rec.family == "lognormal" else "[0, 1]")
-    if candidates:
-        v = candidates[0]
+    for v in candidates:  # nearest first; report the first that really changes the action
         eps = 1e-6 * max(1.0, abs(v)) * (1 if v > point else -1)
         beyond = float(_p_rows(model, ev, target, [(par, np.array([v + eps]))])[0])
-        row["flip_value"] = v
-        row["action_beyond"] = utilities.actions[int(utilities.best_index(beyond))]
+        if int(utilities.best_index(beyond)) != best0:
+            row["flip_value"] = v
+            row["action_beyond"] = utilities.actions[int(utilities.best_index(beyond))]
+            break
+    if row["flip_value"] is not None:
+        v = row["flip_value"]
         direction = "rises above" if v > point else "falls below"
         row["statement"] = (f"recommendation changes from {utilities.actions[best0]} to "
                             f"{row['action_beyond']} when this {unit} {direction} {v:.4g} "

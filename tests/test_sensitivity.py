@@ -93,10 +93,16 @@ def test_tornado_sorted_sourced_and_recomputed(model, sens_nodular):
 
 
 def test_flip_points_actually_flip(model, sens_nodular):
+    assert _check_flips(model, NODULAR, sens_nodular) >= 1
+
+
+def _check_flips(model, findings, sens) -> int:
+    """Each reported flip value, recomputed through the record on both sides, changes the
+    action to the one stated; returns how many flips were reported."""
     u = load_utilities()
-    ev = engine_evidence(model.spec, model.findings(NODULAR))
-    base = int(u.best_index(sens_nodular.p_progression))
-    fp = sens_nodular.flip_points
+    ev = engine_evidence(model.spec, model.findings(findings))
+    base = int(u.best_index(sens.p_progression))
+    fp = sens.flip_points
     assert len(fp) > 0
     flipped = 0
     for r in fp.itertuples():
@@ -113,8 +119,9 @@ def test_flip_points_actually_flip(model, sens_nodular):
         assert int(u.best_index(before)) == base
         assert int(u.best_index(after)) != base
         assert u.actions[int(u.best_index(after))] == r.action_beyond
+        assert r.action_beyond != u.actions[base]
         flipped += 1
-    assert flipped >= 1
+    return flipped
 
 
 def test_prior_curve_passes_through_case_and_thresholds(sens_nodular):
@@ -174,6 +181,30 @@ def test_sensitivity_runs_on_every_example_case(case):
     from rnbayes._case import load_case
 
     model = rnbayes.load_model()
-    sens = model.sensitivity(load_case(case).evidence, n_draws=400, seed=3, progress=False)
+    evidence = load_case(case).evidence
+    sens = model.sensitivity(evidence, n_draws=400, seed=3, progress=False)
     assert 0.0 <= sens.interval["low"] <= sens.interval["high"] <= 1.0
     assert not sens.tornado.empty
+    _check_flips(model, evidence, sens)
+
+
+def test_case_mix_parameter_alone_matches_it_among_others(model):
+    """A drawn case-mix record feeding the calibrated prior, with everything else at its
+    point value (used to crash: the batch came only from the odds ratios and baseline).
+    Histology is observed, so the mix moves the calibrated intercept and hence P(TTP)."""
+    ev = engine_evidence(model.spec, model.findings({**NODULAR, "primary_histology": "melanoma"}))
+    pars = {p["parameter"]: p for p in _parameters(model, ["mix_primary_histology",
+                                                            "p_ttp_enlarging_lesion"])}
+    mix = pars["mix_primary_histology[melanoma]"]
+    base = pars["p_ttp_enlarging_lesion"]
+    theta = np.array([0.05, 0.4])
+    alone = _p_rows(model, ev, "diagnosis", [(mix, theta)])
+    point = model.records["p_ttp_enlarging_lesion"].point()
+    together = _p_rows(model, ev, "diagnosis", [(mix, theta), (base, np.array([point]))])
+    np.testing.assert_allclose(alone, together[:2], atol=1e-12)
+    assert together[2] == pytest.approx(sensitivity_point(model, ev), abs=1e-12)
+    assert abs(alone[1] - alone[0]) > 1e-6
+
+
+def sensitivity_point(model, ev):
+    return float(model.network.query(["diagnosis"], ev)[0][1])
