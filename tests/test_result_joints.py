@@ -160,6 +160,7 @@ def test_result_joints_fallback_matches_enumeration(seed, n_nodes):
     _testjoints.JOINT_LIMIT = 1  # every request becomes its own query
     try:
         _check(net, target, ev, groups)
+        _check_pairs(net, target, ev, groups)
     finally:
         _testjoints.JOINT_LIMIT = old
 
