@@ -12,8 +12,9 @@
    time, the other components rescaled proportionally;
 3. flip points: for the most influential parameters, the value at which the
    recommended action changes — from the exact one-way function
-   ``(a theta + b) / (c theta + d)`` when the parameter is a single CPT entry,
-   otherwise by bisection over the parameter's range — or a statement that none does;
+   ``(a theta + b) / (c theta + d)`` when the parameter is a single CPT entry and
+   nothing else is re-derived from it, otherwise by a grid search over the parameter's
+   range refined inside each bracket — or a statement that none does;
 4. the prior curve: P(TTP | findings) as a function of the prior P(TTP), by Bayes'
    rule with the case's likelihood ratio.
 """
@@ -39,6 +40,10 @@ from ._spec import point_values
 from ._voi import mutual_information
 
 #: used when networks/tests.yaml is absent: test name -> nodes it reveals
+#: grid flip search: rounds of finer grids inside each bracket (each narrows it 64-fold)
+_REFINE_ROUNDS = 4
+_REFINE_POINTS = 65
+
 #: how many of the most influential parameters get a flip-point search
 N_FLIP = 8
 LEVEL = 0.95
@@ -173,7 +178,7 @@ def _entry_text(model, node: str, entry: tuple[int, ...]) -> str:
 
 
 def _flip(model, ev, target, par, rec, utilities, p_point, thresholds) -> dict[str, Any]:
-    """Flip point of one parameter: exact one-way function or bisection over its range."""
+    """Flip point of one parameter: exact one-way function or a refined grid search."""
     comp = par["component"]
     point = float(rec.point() if comp is None else rec.point()[comp])
     best0 = int(utilities.best_index(p_point))
@@ -206,24 +211,28 @@ def _flip(model, ev, target, par, rec, utilities, p_point, thresholds) -> dict[s
         lo, hi = _range_for(rec)
         row["entry"] = f"record {rec.id}" + (f" component {rec.states[comp]}" if comp is not None
                                              else "")
-        row["method"] = "bisection"
+        row["method"] = "grid search"
         log = rec.family == "lognormal"
         grid = np.geomspace(lo, hi, 241) if log else np.linspace(lo, hi, 241)
         p = _p_rows(model, ev, target, [(par, grid)])
         act = utilities.best_index(p)
-        brackets = [(grid[i], grid[i + 1]) for i in np.nonzero(np.diff(act))[0]]
-        for a, b in brackets:
-            pa_act = int(utilities.best_index(_p_rows(model, ev, target, [(par, np.array([a]))])[0]))
-            for _ in range(60):
-                m = math.sqrt(a * b) if log else 0.5 * (a + b)
-                pm = _p_rows(model, ev, target, [(par, np.array([m]))])[0]
-                if int(utilities.best_index(pm)) == pa_act:
-                    a = m
-                else:
-                    b = m
-                if abs(b - a) <= 1e-12 * max(1.0, abs(b)):
-                    break
-            candidates.append(0.5 * (a + b))
+        idx = np.nonzero(np.diff(act))[0]
+        brackets = [(grid[i], grid[i + 1], int(act[i])) for i in idx]
+        # refine every bracket at once: each round evaluates a finer grid inside each
+        # bracket in one batched build and keeps the sub-interval where the action changes
+        for _ in range(_REFINE_ROUNDS):
+            if not brackets:
+                break
+            subs = [np.geomspace(a, b, _REFINE_POINTS) if log else
+                    np.linspace(a, b, _REFINE_POINTS) for a, b, _ in brackets]
+            p = _p_rows(model, ev, target, [(par, sub) for sub in subs])
+            acts = utilities.best_index(p).reshape(len(brackets), _REFINE_POINTS)
+            new = []
+            for (_, _, first), sub, acts_k in zip(brackets, subs, acts):
+                j = int(np.argmax(acts_k != first))  # first point past the change
+                new.append((sub[j - 1], sub[j], first) if j > 0 else (sub[0], sub[1], first))
+            brackets = new
+        candidates.extend(math.sqrt(a * b) if log else 0.5 * (a + b) for a, b, _ in brackets)
     # a "flip" at the very edge of the range is no flip: the parameter cannot go beyond it
     margin = 1e-9 * max(1.0, abs(hi))
     candidates = [c for c in candidates if lo + margin < c < hi - margin]
