@@ -178,7 +178,6 @@ class _Layout:
 
     def __init__(self, net: DiscreteNetwork, groups: Sequence[tuple[str, ...]], target: str,
                  hard: tuple[str, ...], soft: tuple[str, ...]):
-        self.key = (target, hard, soft)
         for g in groups:
             for n in g:
                 if n not in net.card or n == target or n in hard:

@@ -61,23 +61,21 @@ class _Measures:
     evsi: float
 
 
-def mutual_information(joint: np.ndarray) -> np.ndarray:
-    """Mutual information in bits between the two last axes of ``joint`` (a joint
-    distribution, or a batch of them over any leading axes)."""
-    joint = np.asarray(joint, dtype=float)
-    p_a = joint.sum(axis=-1, keepdims=True)
-    p_b = joint.sum(axis=-2, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = joint * (np.log2(joint) - np.log2(p_a) - np.log2(p_b))
-    return np.maximum(0.0, np.where(joint > 0, terms, 0.0).sum(axis=(-2, -1)))
-
-
 _TINY = np.finfo(float).tiny
 
 
 def _xlogx(x: np.ndarray) -> np.ndarray:
     """x log2 x, with 0 log 0 = 0 (x is clipped inside the log only)."""
     return x * np.log2(np.maximum(x, _TINY))
+
+
+def mutual_information(joint: np.ndarray) -> np.ndarray:
+    """Mutual information in bits between the two last axes of ``joint`` (a joint
+    distribution, or a batch of them over any leading axes)."""
+    joint = np.asarray(joint, dtype=float)
+    info = _xlogx(joint).sum(axis=(-2, -1)) - _xlogx(joint.sum(axis=-1)).sum(axis=-1) \
+        - _xlogx(joint.sum(axis=-2)).sum(axis=-1)
+    return np.maximum(0.0, info)
 
 
 def _column_information(joint: np.ndarray, p_r: np.ndarray) -> np.ndarray:
