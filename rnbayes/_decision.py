@@ -42,6 +42,7 @@ class Utilities:
         return np.argmax(self.expected(p_ttp), axis=-1)
 
     def best_action(self, p_ttp: float) -> str:
+        """Name of the recommended action at ``p_ttp``."""
         return self.actions[int(self.best_index(p_ttp))]
 
     def value(self, p_ttp: Any) -> np.ndarray:

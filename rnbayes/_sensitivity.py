@@ -245,7 +245,7 @@ def _flip(model, ev, target, par, rec, utilities, p_point, thresholds) -> dict[s
         beyond = float(_p_rows(model, ev, target, [(par, np.array([v + eps]))])[0])
         if int(utilities.best_index(beyond)) != best0:
             row["flip_value"] = v
-            row["action_beyond"] = utilities.actions[int(utilities.best_index(beyond))]
+            row["action_beyond"] = utilities.best_action(beyond)
             break
     if row["flip_value"] is not None:
         v = row["flip_value"]

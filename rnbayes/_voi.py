@@ -232,7 +232,7 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     p0 = float(cache.target_posterior[pos])
     v0 = float(utilities.value(p0))
     evpi = utilities.evpi(p0)
-    action0 = utilities.actions[int(utilities.best_index(p0))]
+    action0 = utilities.best_action(p0)
     if measured:
         assert cache.singles is not None
         m_all, p_r_all, p_after_all = _measures_all(cache.singles, cache.starts,
