@@ -20,13 +20,14 @@ import numpy as np
 
 warnings.simplefilter("ignore")
 
-from rnbayes import _batch, load_model  # noqa: E402
-from rnbayes._evidence import engine_evidence  # noqa: E402
-from rnbayes._inference import DiscreteNetwork  # noqa: E402
-from rnbayes._pgmpy import example_network, variable_elimination, ve_query  # noqa: E402
-from rnbayes._sensitivity import candidate_tests, sensitivity  # noqa: E402
-from rnbayes._testjoints import ResultJoints  # noqa: E402
-from rnbayes._voi import mutual_information, segment_mutual_information  # noqa: E402
+from rnbayes import load_model  # noqa: E402
+from rnbayes.analysis.sensitivity import candidate_tests, sensitivity  # noqa: E402
+from rnbayes.analysis.voi import mutual_information, segment_mutual_information  # noqa: E402
+from rnbayes.engine import draws as _batch
+from rnbayes.engine.joints import ResultJoints  # noqa: E402
+from rnbayes.engine.network import DiscreteNetwork  # noqa: E402
+from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query  # noqa: E402
+from rnbayes.spec.evidence import engine_evidence  # noqa: E402
 
 N_DRAWS = 10_000
 CASES = {

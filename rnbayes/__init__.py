@@ -23,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import CaseFileError, EvidenceError, RnbayesError, RnbayesWarning, SpecError
-from ._model import Model, load_model
-from ._posterior import NOTICE, Posterior
-from ._sensitivity_plots import plot_posterior_interval, plot_prior_curve, plot_tornado
-from ._sensitivity_result import Sensitivity
-from ._voi import ValueOfInformation
+from .analysis.model import Model, load_model
+from .analysis.voi import ValueOfInformation
+from .errors import CaseFileError, EvidenceError, RnbayesError, RnbayesWarning, SpecError
+from .plots.sensitivity import plot_posterior_interval, plot_prior_curve, plot_tornado
+from .results.posterior import NOTICE, Posterior
+from .results.sensitivity import Sensitivity
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ def model():
 @pytest.fixture(scope="session")
 def pgmpy_default(model):
     """The default network as pgmpy model + VariableElimination engine."""
-    from rnbayes._pgmpy import variable_elimination
+    from rnbayes.engine.pgmpy import variable_elimination
 
     pg = model.to_pgmpy()
     return pg, variable_elimination(pg)

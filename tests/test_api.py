@@ -21,9 +21,9 @@ def test_public_names_are_frozen():
 
 
 def test_docstring_examples_run():
-    import rnbayes._model
+    import rnbayes.analysis.model
 
-    for mod in (rnbayes, rnbayes._model):
+    for mod in (rnbayes, rnbayes.analysis.model):
         res = doctest.testmod(mod, verbose=False)
         assert res.attempted > 0 and res.failed == 0
 

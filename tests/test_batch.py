@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnbayes import _batch
-from rnbayes._evidence import engine_evidence
-from rnbayes._pgmpy import example_network, variable_elimination, ve_query
-from rnbayes._spec import point_values
+from rnbayes.engine import draws as _batch
+from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query
+from rnbayes.spec.evidence import engine_evidence
+from rnbayes.spec.network import point_values
 
 QUERIES = {
     "alarm": ("LVFAILURE", {"HR": "HIGH", "BP": "LOW", "SAO2": "LOW"}),
@@ -121,7 +121,7 @@ def test_posteriors_are_distributions_per_draw(model, seed, n, pattern):
 
 
 def test_solve_intercept_meets_its_target():
-    from rnbayes._cpt import _expit, solve_intercept
+    from rnbayes.spec.generators import _expit, solve_intercept
 
     rng = np.random.default_rng(0)
     lor = rng.normal(0, 2, size=(300, 50))

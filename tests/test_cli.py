@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rnbayes._cli import main
+from rnbayes.cli.main import main
 
 CASES = Path(__file__).parent.parent / "examples" / "cases"
 

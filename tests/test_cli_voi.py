@@ -6,13 +6,7 @@ import json
 
 import pytest
 
-from rnbayes import _cli
-
-
-@pytest.fixture(autouse=True)
-def commands(monkeypatch):
-    monkeypatch.setitem(_cli.COMMANDS, "tests", "rnbayes._cli_tests")
-    monkeypatch.setitem(_cli.COMMANDS, "report", "rnbayes._cli_report")
+from rnbayes.cli import main
 
 
 @pytest.fixture
@@ -24,14 +18,14 @@ def case(tmp_path):
 
 
 def test_tests_text(case, capsys):
-    assert _cli.main(["tests", str(case)]) == 0
+    assert main(["tests", str(case)]) == 0
     out = capsys.readouterr().out
     assert "case: c1" in out and "What if" in out and "Decision thresholds" in out
     assert "fet_pet" in out and "follow_up_mri" in out
 
 
 def test_tests_json_rank_and_subset(case, capsys):
-    code = _cli.main(["tests", str(case), "--json", "--rank-by", "mutual_information",
+    code = main(["tests", str(case), "--json", "--rank-by", "mutual_information",
                       "--tests", "fet_pet,dsc_perfusion,swi"])
     assert code == 0
     d = json.loads(capsys.readouterr().out)
@@ -42,7 +36,7 @@ def test_tests_json_rank_and_subset(case, capsys):
 
 
 def test_unknown_test_is_one_line_exit_2(case, capsys):
-    assert _cli.main(["tests", str(case), "--tests", "fet_pett"]) == 2
+    assert main(["tests", str(case), "--tests", "fet_pett"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "unknown test 'fet_pett'" in err and "did you mean 'fet_pet'" in err
@@ -58,7 +52,7 @@ def test_unknown_test_is_one_line_exit_2(case, capsys):
 def test_bad_utilities_is_one_line_exit_2(case, tmp_path, capsys, text, msg):
     u = tmp_path / "u.yaml"
     u.write_text(text)
-    assert _cli.main(["tests", str(case), "--utilities", str(u)]) == 2
+    assert main(["tests", str(case), "--utilities", str(u)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and msg in err and err.startswith("rnbayes: error:")
 
@@ -69,7 +63,7 @@ def test_custom_utilities_change_the_answer(case, tmp_path, capsys):
                  "  surveillance: {radiation_necrosis: 50, tumour_progression: 50}\n"
                  "  treat_as_necrosis: {radiation_necrosis: 50, tumour_progression: 50}\n"
                  "  treat_as_progression: {radiation_necrosis: 50, tumour_progression: 50}\n")
-    assert _cli.main(["tests", str(case), "--json", "--utilities", str(u)]) == 0
+    assert main(["tests", str(case), "--json", "--utilities", str(u)]) == 0
     d = json.loads(capsys.readouterr().out)
     assert all(r["evsi"] == 0 for r in d["table"])  # nothing to gain when all actions tie
 
@@ -81,31 +75,31 @@ def test_custom_utilities_change_the_answer(case, tmp_path, capsys):
 ])
 def test_report_formats(case, tmp_path, fmt, check):
     out = tmp_path / f"r.{fmt}"
-    assert _cli.main(["report", str(case), "-o", str(out), "--format", fmt]) == 0
+    assert main(["report", str(case), "-o", str(out), "--format", fmt]) == 0
     assert check(out.read_text())
 
 
 def test_report_format_from_suffix(case, tmp_path):
     out = tmp_path / "r.json"
-    assert _cli.main(["report", str(case), "-o", str(out)]) == 0
+    assert main(["report", str(case), "-o", str(out)]) == 0
     assert json.loads(out.read_text())["value_of_information"]["table"]
 
 
 def test_missing_case_exit_2(tmp_path, capsys):
-    assert _cli.main(["tests", str(tmp_path / "nope.yaml")]) == 2
+    assert main(["tests", str(tmp_path / "nope.yaml")]) == 2
     assert "case file not found" in capsys.readouterr().err
 
 
 def test_sensitivity_cli_text_json_and_bad_draws(tmp_path, capsys):
     case = tmp_path / "c.yaml"
     case.write_text("id: s\nevidence: {enhancement_pattern: nodular}\n")
-    assert _cli.main(["sensitivity", str(case), "--draws", "300", "--no-progress"]) == 0
+    assert main(["sensitivity", str(case), "--draws", "300", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "95% credible interval" in out and "not a medical device" in out
-    assert _cli.main(["sensitivity", str(case), "--draws", "300", "--json", "--no-progress"]) == 0
+    assert main(["sensitivity", str(case), "--draws", "300", "--json", "--no-progress"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert 0 <= d["interval"]["low"] <= d["interval"]["high"] <= 1
-    assert _cli.main(["sensitivity", str(case), "--draws", "1"]) == 2
+    assert main(["sensitivity", str(case), "--draws", "1"]) == 2
     err = capsys.readouterr().err
     assert "--draws must be at least 2; got 1" in err and "Traceback" not in err
 
@@ -115,7 +109,7 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
     case.write_text("id: r\nnotes: '<script>alert(1)</script>'\n"
                     "evidence: {enhancement_pattern: thin_rim}\n")
     out = tmp_path / "r.html"
-    assert _cli.main(["report", str(case), "-o", str(out), "--draws", "300"]) == 0
+    assert main(["report", str(case), "-o", str(out), "--draws", "300"]) == 0
     text = out.read_text()
     assert text.count("Sensitivity to the published figures") == 1
     assert "<script>alert(1)</script>" not in text
@@ -123,7 +117,7 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
     assert "<script" not in text.lower().replace("&lt;script", "")
     assert "not a medical device" in text
     js = tmp_path / "r.json"
-    assert _cli.main(["report", str(case), "-o", str(js), "--draws", "300"]) == 0
+    assert main(["report", str(case), "-o", str(js), "--draws", "300"]) == 0
     d = json.loads(js.read_text())
     assert "sensitivity" in d and 0 <= d["sensitivity"]["p_decision_differs"] <= 1
 
@@ -131,17 +125,17 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
 def test_bundled_symptomatic_utilities_by_name(tmp_path, capsys):
     case = tmp_path / "c.yaml"
     case.write_text("id: s\nevidence: {enhancement_pattern: thin_rim}\n")
-    assert _cli.main(["tests", str(case), "--utilities", "symptomatic", "--json"]) == 0
+    assert main(["tests", str(case), "--utilities", "symptomatic", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert [t["below"] for t in d["thresholds"]] == ["treat_as_necrosis"]
-    assert _cli.main(["tests", str(case), "--utilities", "nonesuch"]) == 2
+    assert main(["tests", str(case), "--utilities", "nonesuch"]) == 2
     assert "file not found" in capsys.readouterr().err
 
 
 def test_report_rejects_too_few_draws_without_traceback(tmp_path, capsys):
     case = tmp_path / "c.yaml"
     case.write_text("evidence: {enhancement_pattern: thin_rim}\n")
-    assert _cli.main(["report", str(case), "--draws", "1", "-o", str(tmp_path / "r.html")]) == 2
+    assert main(["report", str(case), "--draws", "1", "-o", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
     assert "--draws must be at least 2; got 1" in err and "Traceback" not in err
 
@@ -157,6 +151,6 @@ def test_more_bad_options_are_one_line_errors(tmp_path, capsys, argv, message):
     case = tmp_path / "c.yaml"
     case.write_text("evidence: {enhancement_pattern: thin_rim}\n")
     argv = [a.format(case=case, tmp=tmp_path) for a in argv]
-    assert _cli.main(argv) == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from rnbayes._cpt import latent_solution, noisy_max
+from rnbayes.spec.generators import latent_solution, noisy_max
 
 
 @pytest.mark.parametrize("node, sens, spec", [

@@ -86,7 +86,7 @@ def test_evidence_must_be_a_mapping(model):
 
 
 def test_impossible_evidence_is_an_error():
-    from rnbayes._model import Model
+    from rnbayes.analysis.model import Model
 
     m = rnbayes.load_model()
     tables = dict(m.network.cpts)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from rnbayes._case import load_case
+from rnbayes.spec.case import load_case
 
 CASES = sorted((Path(__file__).parent.parent / "examples" / "cases").glob("*.yaml"))
 

@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from rnbayes._inference import DiscreteNetwork, check_tables
-from rnbayes._pgmpy import example_network, variable_elimination, ve_query
+from rnbayes.engine.network import DiscreteNetwork, check_tables
+from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query
 
 TOL = 1e-9
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnbayes._errors import SchemaError
-from rnbayes._records import parse_record
+from rnbayes.errors import SchemaError
+from rnbayes.spec.records import parse_record
 
 SRC = {"first_author": "A", "year": 2020, "journal": "J", "doi": "10/x", "population": "p",
        "n": 10}
@@ -76,7 +76,7 @@ def test_ci_beta_roundtrip(m, half):
 
 
 def test_short_citation_falls_back_to_the_journal_when_the_author_is_unknown():
-    from rnbayes._records import short_citation
+    from rnbayes.spec.records import short_citation
 
     assert short_citation({"first_author": "Kwee", "year": 2020, "journal": "JMRI"}) == "Kwee 2020"
     assert short_citation({"first_author": "(not shown in stored abstract)", "year": 2014,

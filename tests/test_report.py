@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 import rnbayes
-from rnbayes._case import Case
-from rnbayes._report import build_report
+from rnbayes.report.document import build_report
+from rnbayes.spec.case import Case
 
 VOID = {"meta", "br", "img", "hr", "input", "link"}
 
@@ -104,8 +104,8 @@ def test_plot_labels(model):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rnbayes._plots import plot_test_values
-    from rnbayes._voi import value_of_information
+    from rnbayes.analysis.voi import value_of_information
+    from rnbayes.plots.voi import plot_test_values
 
     voi = value_of_information(model, CASE.evidence, pairs=False)
     fig, ax = plt.subplots()
@@ -123,7 +123,7 @@ def test_plot_labels(model):
 def test_chart_marks_already_observed_tests(model):
     import matplotlib.pyplot as plt
 
-    from rnbayes._plots import plot_test_values
+    from rnbayes.plots.voi import plot_test_values
 
     voi = model.value_of_information({"susceptibility_foci": "none"}, pairs=False)
     ax = plot_test_values(voi)

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnbayes import _inference, _testjoints
-from rnbayes._fold import fold
-from rnbayes._inference import DiscreteNetwork
-from rnbayes._pgmpy import example_network, variable_elimination, ve_query
-from rnbayes._testjoints import ResultJoints
-from rnbayes._tests_catalog import load_tests
+from rnbayes.engine import joints as _testjoints
+from rnbayes.engine import network as _inference
+from rnbayes.engine.fold import fold
+from rnbayes.engine.joints import ResultJoints
+from rnbayes.engine.network import DiscreteNetwork
+from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query
+from rnbayes.spec.catalog import load_tests
 
 TOL = 1e-9
 
@@ -85,7 +86,7 @@ def test_fold_keeps_sum_over_eliminated_variables():
     folded = fold(factors, keep, net.card, cap=1)
     # the cap only forbids growth: every variable appearing in a single factor is gone
     whole, _ = net.enumerate_joint(["n2", "n5"])
-    from rnbayes._fold import _einsum
+    from rnbayes.engine.fold import _einsum
     np.testing.assert_allclose(_einsum(folded, ("n2", "n5")), whole, atol=TOL)
 
 

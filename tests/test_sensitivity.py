@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import rnbayes
-from rnbayes._decision import load_utilities
-from rnbayes._evidence import engine_evidence
-from rnbayes._oneway import covary, one_way
-from rnbayes._pgmpy import example_network
-from rnbayes._sensitivity import _p_rows, _parameters, sensitivity
-from rnbayes._spec import point_values
+from rnbayes.analysis.sensitivity import _p_rows, _parameters, sensitivity
+from rnbayes.engine.oneway import covary, one_way
+from rnbayes.engine.pgmpy import example_network
+from rnbayes.spec.evidence import engine_evidence
+from rnbayes.spec.network import point_values
+from rnbayes.spec.utilities import load_utilities
 
 NODULAR = {"enhancement_pattern": "nodular", "rcbv": 2.5}
 RIM = {"enhancement_pattern": "thin_rim"}
@@ -178,7 +178,7 @@ def test_mixed_point_and_drawn_odds_ratios(model):
 @pytest.mark.parametrize("case", sorted(
     (Path(__file__).parent.parent / "examples" / "cases").glob("*.yaml")), ids=lambda p: p.stem)
 def test_sensitivity_runs_on_every_example_case(case):
-    from rnbayes._case import load_case
+    from rnbayes.spec.case import load_case
 
     model = rnbayes.load_model()
     evidence = load_case(case).evidence

@@ -7,13 +7,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from rnbayes._report import sensitivity_html
-from rnbayes._sensitivity import sensitivity
-from rnbayes._sensitivity_plots import (
+from rnbayes.analysis.sensitivity import sensitivity
+from rnbayes.plots.sensitivity import (
     plot_posterior_interval,
     plot_prior_curve,
     plot_tornado,
 )
+from rnbayes.report.document import sensitivity_html
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import yaml
 
 import rnbayes
 from rnbayes import SpecError
-from rnbayes._cpt import ref_ids, spec_record_refs
-from rnbayes._errors import SchemaError, SemanticError
+from rnbayes.errors import SchemaError, SemanticError
+from rnbayes.spec.generators import ref_ids, spec_record_refs
 
 ROOT = Path(__file__).parent.parent
 NETWORK = ROOT / "networks" / "rn_vs_ttp.yaml"
@@ -32,7 +32,7 @@ def _edit(path, fn):
 
 
 def _load(net, pri):
-    from rnbayes._model import _load_cached
+    from rnbayes.analysis.model import _load_cached
 
     _load_cached.cache_clear()
     return rnbayes.load_model(net, pri)

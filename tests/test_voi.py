@@ -1,4 +1,4 @@
-"""Unit tests of rnbayes._voi and rnbayes._tests_catalog."""
+"""Unit tests of rnbayes.analysis.voi and rnbayes.spec.catalog."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import rnbayes
-from rnbayes._decision import Utilities
-from rnbayes._errors import EvidenceError, SchemaError, SemanticError
-from rnbayes._inference import DiscreteNetwork
-from rnbayes._tests_catalog import TestSpec, load_tests
-from rnbayes._voi import MEASURES, compute_voi, value_of_information
+from rnbayes.analysis.voi import MEASURES, compute_voi, value_of_information
+from rnbayes.engine.network import DiscreteNetwork
+from rnbayes.errors import EvidenceError, SchemaError, SemanticError
+from rnbayes.spec.catalog import TestSpec, load_tests
+from rnbayes.spec.utilities import Utilities
 
 U = Utilities(actions=("wait", "treat_no", "treat_yes"),
               table=np.array([[0.8, 0.6], [1.0, 0.0], [0.2, 1.0]]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import rnbayes
-from rnbayes._voi import value_of_information
+from rnbayes.analysis.voi import value_of_information
 
 PERFUSION_OR_PET = ["dsc_perfusion", "dce_perfusion", "perfusion_session", "asl_perfusion",
                     "fet_pet"]

@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from rnbayes._decision import Utilities
-from rnbayes._pgmpy import example_network, variable_elimination, ve_query
-from rnbayes._tests_catalog import TestSpec
-from rnbayes._voi import compute_voi
+from rnbayes.analysis.voi import compute_voi
+from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query
+from rnbayes.spec.catalog import TestSpec
+from rnbayes.spec.utilities import Utilities
 
 U = Utilities(actions=("watch", "treat_no", "treat_yes"),
               table=np.array([[0.85, 0.55], [1.0, 0.0], [0.3, 1.0]]))

@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnbayes._decision import Utilities
-from rnbayes._inference import DiscreteNetwork
-from rnbayes._tests_catalog import TestSpec
-from rnbayes._voi import compute_voi
+from rnbayes.analysis.voi import compute_voi
+from rnbayes.engine.network import DiscreteNetwork
+from rnbayes.spec.catalog import TestSpec
+from rnbayes.spec.utilities import Utilities
 
 
 def random_case(seed: int, n_nodes: int):

@@ -1,8 +1,8 @@
 """Value of information: which additional test would most change the answer, and is it worth it.
 
-Generic over any :class:`~rnbayes._inference.DiscreteNetwork`, a target node with one
+Generic over any :class:`~rnbayes.engine.network.DiscreteNetwork`, a target node with one
 *positive* state (tumour progression for rnbayes), and a
-:class:`~rnbayes._decision.Utilities` whose expected utility is linear in
+:class:`~rnbayes.spec.utilities.Utilities` whose expected utility is linear in
 p = P(positive). For a test revealing nodes R, given current evidence e, one joint
 query ``P(target, R | e)`` yields every measure:
 
@@ -39,13 +39,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._decision import Utilities, load_utilities
-from ._errors import EvidenceError, suggest
-from ._inference import DiscreteNetwork
-from ._jsonsafe import jsonable, records
-from ._posterior import NOTICE
-from ._testjoints import ResultJoints
-from ._tests_catalog import TestCatalog, TestSpec, load_tests
+from ..engine.joints import ResultJoints
+from ..engine.network import DiscreteNetwork
+from ..errors import EvidenceError, suggest
+from ..results.jsonsafe import jsonable, records
+from ..results.posterior import NOTICE
+from ..spec.catalog import TestCatalog, TestSpec, load_tests
+from ..spec.utilities import Utilities, load_utilities
 
 MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
 TABLE_COLUMNS = ["test", "label", "reveals", "mutual_information", "expected_abs_change",
@@ -205,9 +205,9 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     Examples
     --------
     >>> import numpy as np
-    >>> from rnbayes._inference import DiscreteNetwork
-    >>> from rnbayes._decision import Utilities
-    >>> from rnbayes._tests_catalog import TestSpec
+    >>> from rnbayes.engine.network import DiscreteNetwork
+    >>> from rnbayes.spec.utilities import Utilities
+    >>> from rnbayes.spec.catalog import TestSpec
     >>> net = DiscreteNetwork(states={"d": ("no", "yes"), "x": ("neg", "pos")},
     ...                       parents={"d": (), "x": ("d",)},
     ...                       cpts={"d": np.array([0.6, 0.4]),
@@ -512,7 +512,7 @@ def value_of_information(model: Any, evidence: Mapping[str, Any] | None = None, 
     Examples
     --------
     >>> import rnbayes
-    >>> from rnbayes._voi import value_of_information
+    >>> from rnbayes.analysis.voi import value_of_information
     >>> model = rnbayes.load_model()
     >>> voi = value_of_information(model, {"enhancement_pattern": "thin_rim"})
     >>> list(voi.table.columns[:3])
@@ -520,8 +520,8 @@ def value_of_information(model: Any, evidence: Mapping[str, Any] | None = None, 
     >>> bool((voi.table["evsi"] <= voi.evpi + 1e-9).all())
     True
     """
-    from ._evidence import engine_evidence
-    from ._model import _versions
+    from ..spec.evidence import engine_evidence
+    from .model import _versions
 
     u = utilities if isinstance(utilities, Utilities) else load_utilities(utilities)
     cat = catalog if isinstance(catalog, TestCatalog) else load_tests(catalog)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._jsonsafe import jsonable, records
+from .jsonsafe import jsonable, records
 
 NOTICE = ("Research use only. rnbayes is not a medical device and must not be used to make "
           "clinical decisions.")

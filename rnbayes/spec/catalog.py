@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._data import data_dir
-from ._errors import EvidenceError, SchemaError, SemanticError, suggest
-from ._records import load_yaml
+from ..errors import EvidenceError, SchemaError, SemanticError, suggest
+from .records import load_yaml
+from .resources import data_dir
 
 BASES = ("published", "judgement", "derived")
 
@@ -68,14 +68,14 @@ class TestCatalog:
 
     Examples
     --------
-    >>> from rnbayes._tests_catalog import load_tests
+    >>> from rnbayes.spec.catalog import load_tests
     >>> cat = load_tests()
     >>> cat["fet_pet"].reveals
     ('fet_tbr', 'fet_curve')
     >>> cat.select(["fet_pett"])
     Traceback (most recent call last):
     ...
-    rnbayes._errors.EvidenceError: unknown test 'fet_pett'; did you mean 'fet_pet'? ...
+    rnbayes.errors.EvidenceError: unknown test 'fet_pett'; did you mean 'fet_pet'? ...
     """
 
     __test__ = False
@@ -205,7 +205,7 @@ def load_tests(path: str | Path | None = None) -> TestCatalog:
 
     Examples
     --------
-    >>> from rnbayes._tests_catalog import load_tests
+    >>> from rnbayes.spec.catalog import load_tests
     >>> "follow_up_mri" in load_tests().ids
     True
     """

@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from ._case import load_case
-from ._cli_assess import add_draw_options, add_model_options, case_command
-from ._cli_sensitivity import check_draws
-from ._cli_tests import add_voi_options, test_names
-from ._decision import load_utilities
-from ._model import load_model
-from ._report import FORMATS, build_report
+from ..analysis.model import load_model
+from ..report.document import FORMATS, build_report
+from ..spec.case import load_case
+from ..spec.utilities import load_utilities
+from .assess import add_draw_options, add_model_options, case_command
+from .sensitivity import check_draws
+from .tests import add_voi_options, test_names
 
 
 def register(sub) -> None:

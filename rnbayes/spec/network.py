@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _cpt
-from ._errors import SchemaError, SemanticError
-from ._records import Record, _parse_source, load_records, load_yaml
+from ..errors import SchemaError, SemanticError
+from . import generators as _cpt
+from .records import Record, _parse_source, load_records, load_yaml
 
 GROUPS = ("target", "context", "conventional", "advanced", "follow_up", "latent")
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._posterior import NOTICE
-from ._voi import ValueOfInformation, _thresholds_text, table_html, value_of_information
+from ..analysis.voi import ValueOfInformation, _thresholds_text, table_html, value_of_information
+from ..results.posterior import NOTICE
 
 FORMATS = ("html", "md", "json")
 SENSITIVITY_TITLE = "Sensitivity to the published figures"
@@ -73,7 +73,7 @@ def _figure_png(voi: ValueOfInformation) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from ._plots import plot_test_values, png_base64
+    from ..plots.voi import plot_test_values, png_base64
 
     fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(voi.table), 3) + 2.4), dpi=110)
     try:
@@ -102,8 +102,8 @@ def sensitivity_html(sens: Any, *, heading: bool = True) -> str:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from ._plots import png_base64
-    from ._sensitivity_plots import plot_posterior_interval, plot_prior_curve, plot_tornado
+    from ..plots.sensitivity import plot_posterior_interval, plot_prior_curve, plot_tornado
+    from ..plots.voi import png_base64
 
     imgs = []
     for fn in (plot_posterior_interval, plot_tornado, plot_prior_curve):
@@ -257,10 +257,10 @@ def build_report(model: Any, case: Any, *, format: str = "html", utilities: Any 
     ----------
     model : Model
     case : Case
-        From :func:`rnbayes._case.load_case`.
+        From :func:`rnbayes.spec.case.load_case`.
     format : {'html', 'md', 'json'}
     utilities, tests, catalog, rank_by
-        Passed to :func:`rnbayes._voi.value_of_information`.
+        Passed to :func:`rnbayes.analysis.voi.value_of_information`.
     sensitivity : Sensitivity, optional
         An already-computed sensitivity result for this case; adds its section (its
         ``to_dict()`` in JSON).
@@ -274,7 +274,7 @@ def build_report(model: Any, case: Any, *, format: str = "html", utilities: Any 
     Examples
     --------
     >>> import rnbayes
-    >>> from rnbayes._case import Case
+    >>> from rnbayes.spec.case import Case
     >>> text = build_report(rnbayes.load_model(), Case(evidence={}, id="x <b>"), format="md")
     >>> text.startswith("# rnbayes report: x <b>")
     True

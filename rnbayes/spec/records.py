@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from ._errors import SchemaError, SemanticError
+from ..errors import SchemaError, SemanticError
 
 BASES = ("metastasis", "mixed", "glioma", "judgement", "derived")
 FAMILIES = ("beta", "dirichlet", "lognormal")

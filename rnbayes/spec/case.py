@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ._errors import CaseFileError
+from ..errors import CaseFileError
 
 _KEYS = {"id", "notes", "evidence", "expected", "figure", "utilities"}
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ._data import default_priors_dir
-from ._errors import SchemaError
-from ._records import load_yaml
+from ..errors import SchemaError
+from .records import load_yaml
+from .resources import default_priors_dir
 
 ACTIONS = ("surveillance", "treat_as_necrosis", "treat_as_progression")
 STATES = ("radiation_necrosis", "tumour_progression")

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._jsonsafe import jsonable, records
-from ._posterior import NOTICE
+from .jsonsafe import jsonable, records
+from .posterior import NOTICE
 
 
 @dataclass(frozen=True)

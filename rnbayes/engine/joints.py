@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from ._inference import DiscreteNetwork, split_evidence
+from .network import DiscreteNetwork, split_evidence
 
 #: largest P(W | e) table or stacked kernel (entries) before falling back to one query per test
 JOINT_LIMIT = 1 << 20
@@ -291,7 +291,7 @@ class ResultJoints:
     Examples
     --------
     >>> import numpy as np
-    >>> from rnbayes._inference import DiscreteNetwork
+    >>> from rnbayes.engine.network import DiscreteNetwork
     >>> net = DiscreteNetwork(states={"d": ("no", "yes"), "x": ("neg", "pos")},
     ...                       parents={"d": (), "x": ("d",)},
     ...                       cpts={"d": np.array([0.6, 0.4]),

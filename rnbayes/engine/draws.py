@@ -1,6 +1,6 @@
 """Batched exact inference: one contraction answers a query for B parameter draws.
 
-The engine in :mod:`rnbayes._inference` already accepts tables with a leading batch
+The engine in :mod:`rnbayes.engine.network` already accepts tables with a leading batch
 axis. This module adds what makes thousands of draws cheap:
 
 * **draw only what matters** — :func:`ancestral_records` lists the records feeding the
@@ -13,7 +13,7 @@ axis. This module adds what makes thousands of draws cheap:
   the roots' evidence), so the diagnosis table shrinks from every context
   configuration to the few parents that other nodes share.
 
-Everything stays generic over :class:`~rnbayes._inference.DiscreteNetwork`; the
+Everything stays generic over :class:`~rnbayes.engine.network.DiscreteNetwork`; the
 model-level helpers only add how records become tables.
 """
 
@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ._inference import DiscreteNetwork
-from ._spec import generate_table, point_values
+from ..spec.network import generate_table, point_values
+from .network import DiscreteNetwork
 
 Values = Callable[[str], np.ndarray]
 

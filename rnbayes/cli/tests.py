@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ._case import load_case
-from ._cli_assess import add_model_options, case_command, emit
-from ._errors import EvidenceError
-from ._model import load_model
-from ._voi import MEASURES, value_of_information
+from ..analysis.model import load_model
+from ..analysis.voi import MEASURES, value_of_information
+from ..errors import EvidenceError
+from ..spec.case import load_case
+from .assess import add_model_options, case_command, emit
 
 
 def add_voi_options(p: argparse.ArgumentParser) -> None:

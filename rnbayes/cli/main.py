@@ -11,14 +11,14 @@ import importlib
 import sys
 import warnings
 
-from ._errors import RnbayesError, RnbayesWarning
+from ..errors import RnbayesError, RnbayesWarning
 
 #: command name -> module implementing ``register(subparsers)``
 COMMANDS = {
-    "assess": "rnbayes._cli_assess",
-    "tests": "rnbayes._cli_tests",
-    "report": "rnbayes._cli_report",
-    "sensitivity": "rnbayes._cli_sensitivity",
+    "assess": "rnbayes.cli.assess",
+    "tests": "rnbayes.cli.tests",
+    "report": "rnbayes.cli.report",
+    "sensitivity": "rnbayes.cli.sensitivity",
 }
 
 
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from . import __version__
+    from .. import __version__
 
     return f"rnbayes {__version__}"
 

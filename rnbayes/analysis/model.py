@@ -12,14 +12,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _cpt
-from ._data import default_network_path, default_priors_dir
-from ._errors import EvidenceError, suggest
-from ._evidence import Finding, engine_evidence, parse_evidence
-from ._inference import DiscreteNetwork
-from ._posterior import Posterior
-from ._records import Record, short_citation
-from ._spec import NetworkSpec, build_tables, load_network
+from ..engine.network import DiscreteNetwork
+from ..errors import EvidenceError, suggest
+from ..results.posterior import Posterior
+from ..spec import generators as _cpt
+from ..spec.evidence import Finding, engine_evidence, parse_evidence
+from ..spec.network import NetworkSpec, build_tables, load_network
+from ..spec.records import Record, short_citation
+from ..spec.resources import default_network_path, default_priors_dir
 
 
 class Model:
@@ -226,7 +226,7 @@ class Model:
         >>> bool((voi.table["evsi"] >= 0).all())
         True
         """
-        from ._voi import value_of_information
+        from .voi import value_of_information
 
         return value_of_information(self, evidence, **kwargs)
 
@@ -265,7 +265,7 @@ class Model:
         >>> 0.0 <= sens.interval["low"] <= sens.interval["high"] <= 1.0
         True
         """
-        from ._sensitivity import sensitivity
+        from .sensitivity import sensitivity
 
         return sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
                            progress=progress)
@@ -289,7 +289,7 @@ class Model:
 
     def to_pgmpy(self):
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""
-        from ._pgmpy import to_pgmpy
+        from ..engine.pgmpy import to_pgmpy
 
         return to_pgmpy(self.network, latents={n for n in self.nodes
                                                if self.spec.nodes[n].get("latent")})

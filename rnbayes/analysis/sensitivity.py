@@ -30,14 +30,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _batch
-from ._decision import Utilities, load_utilities
-from ._errors import EvidenceError
-from ._evidence import engine_evidence
-from ._oneway import one_way
-from ._sensitivity_result import Sensitivity
-from ._spec import point_values
-from ._voi import mutual_information
+from ..engine import draws as _batch
+from ..engine.oneway import one_way
+from ..errors import EvidenceError
+from ..results.sensitivity import Sensitivity
+from ..spec.evidence import engine_evidence
+from ..spec.network import point_values
+from ..spec.utilities import Utilities, load_utilities
+from .voi import mutual_information
 
 #: used when networks/tests.yaml is absent: test name -> nodes it reveals
 #: grid flip search: rounds of finer grids inside each bracket (each narrows it 64-fold)
@@ -76,7 +76,7 @@ class _Progress:
 def candidate_tests(model) -> dict[str, list[str]]:
     """Candidate tests -> nodes they reveal, from ``tests.yaml`` beside the network spec
     (else the bundled catalogue); nodes not in the model are dropped."""
-    from ._tests_catalog import load_tests
+    from ..spec.catalog import load_tests
 
     path = model.network_path.parent / "tests.yaml"
     catalog = load_tests(path if path.is_file() else None)
@@ -138,7 +138,7 @@ def _p_rows(model, ev, target, rows: list[tuple[dict, np.ndarray]], batch_hint: 
 
 def _single_entry(model, rid: str, component: int | None) -> tuple[str, tuple[int, ...]] | None:
     """The one CPT entry a record (component) sets directly, if it sets exactly one."""
-    from . import _cpt
+    from ..spec import generators as _cpt
 
     hits = []
     for node in model.nodes:
@@ -286,7 +286,7 @@ def sensitivity(model, evidence: Mapping[str, Any] | None = None, *, n_draws: in
     Examples
     --------
     >>> import rnbayes
-    >>> from rnbayes._sensitivity import sensitivity
+    >>> from rnbayes.analysis.sensitivity import sensitivity
     >>> s = sensitivity(rnbayes.load_model(), {"enhancement_pattern": "nodular"},
     ...                 n_draws=500, seed=1, progress=False)
     >>> s.interval["low"] <= s.p_progression <= s.interval["high"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ._case import load_case
-from ._cli_assess import add_draw_options, add_model_options, case_command, emit
-from ._decision import load_utilities
-from ._errors import EvidenceError
-from ._model import load_model
+from ..analysis.model import load_model
+from ..errors import EvidenceError
+from ..spec.case import load_case
+from ..spec.utilities import load_utilities
+from .assess import add_draw_options, add_model_options, case_command, emit
 
 
 def register(sub) -> None:
@@ -29,7 +29,7 @@ def check_draws(n: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._sensitivity import sensitivity
+    from ..analysis.sensitivity import sensitivity
 
     check_draws(args.draws)
     case = load_case(args.case)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ._case import load_case
-from ._model import load_model
+from ..analysis.model import load_model
+from ..spec.case import load_case
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:

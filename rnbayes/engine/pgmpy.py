@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._inference import DiscreteNetwork
+from .network import DiscreteNetwork
 
 
 def to_pgmpy(net: DiscreteNetwork, latents: set[str] | None = None) -> Any:

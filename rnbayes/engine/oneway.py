@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._inference import DiscreteNetwork
+from .network import DiscreteNetwork
 
 
 def covary(table: np.ndarray, entry: Sequence[int], theta: Any) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Plots of a :class:`~rnbayes._sensitivity_result.Sensitivity` result.
+"""Plots of a :class:`~rnbayes.results.sensitivity.Sensitivity` result.
 
 Each takes a result and ``ax=None``, draws already-computed numbers and returns the Axes.
 """
@@ -41,7 +41,7 @@ def plot_tornado(sens: Any, ax: Any = None, *, top: int = 10) -> Any:
     --------
     >>> import matplotlib; matplotlib.use("Agg")
     >>> import rnbayes
-    >>> from rnbayes._sensitivity import sensitivity
+    >>> from rnbayes.analysis.sensitivity import sensitivity
     >>> s = sensitivity(rnbayes.load_model(), {"enhancement_pattern": "nodular"}, n_draws=200,
     ...                 progress=False)
     >>> plot_tornado(s).get_xlabel()

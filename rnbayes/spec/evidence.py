@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import EvidenceError, RnbayesWarning, suggest
-from ._spec import NetworkSpec
+from ..errors import EvidenceError, RnbayesWarning, suggest
+from .network import NetworkSpec
 
 
 @dataclass(frozen=True)

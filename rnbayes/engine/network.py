@@ -9,7 +9,7 @@ of ``parents``). A query
    either), which is exact;
 2. on first use of a query *shape* (targets, which nodes are hard- and
    soft-observed), sums out ahead of time every variable that is neither
-   queried nor observed (:mod:`rnbayes._fold`) and plans the contraction of
+   queried nor observed (:mod:`rnbayes.engine.fold`) and plans the contraction of
    what is left; the compiled shape is cached on the network;
 3. slices the folded tables at hard evidence, multiplies in likelihood vectors
    for soft (virtual) evidence, and runs the plan (small steps as einsum calls,
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from ._fold import fold
+from .fold import fold
 
 Evidence = Mapping[str, "int | np.ndarray"]
 
@@ -363,7 +363,7 @@ class _Folded:
     """One query shape (targets, hard- and soft-observed nodes) compiled once.
 
     Barren nodes are dropped, every variable that is neither a target nor observed is
-    summed out ahead of time where that keeps factors small (:func:`rnbayes._fold.fold`),
+    summed out ahead of time where that keeps factors small (:func:`rnbayes.engine.fold.fold`),
     and the contraction of what remains is planned. A call then slices the folded factors
     at the observed states, multiplies in the likelihood vectors and runs the plan.
     """

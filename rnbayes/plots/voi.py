@@ -8,7 +8,7 @@ from typing import Any
 def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any:
     """Horizontal bars of each test's EVSI and net value (utility points), EVPI as a line.
 
-    Draws only what :class:`~rnbayes._voi.ValueOfInformation` already holds; computes
+    Draws only what :class:`~rnbayes.analysis.voi.ValueOfInformation` already holds; computes
     nothing.
 
     Parameters
@@ -27,7 +27,7 @@ def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import rnbayes
-    >>> from rnbayes._voi import value_of_information
+    >>> from rnbayes.analysis.voi import value_of_information
     >>> voi = value_of_information(rnbayes.load_model(), {}, pairs=False)
     >>> ax = plot_test_values(voi)
     >>> ax.get_xlabel().startswith("value")

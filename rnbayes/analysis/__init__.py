@@ -1,0 +1,1 @@
+"""Stage 3: the analyses of one case: posterior, value of information, sensitivity."""

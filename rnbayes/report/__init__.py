@@ -1,0 +1,1 @@
+"""Stage 5: case reports built from already-computed results."""

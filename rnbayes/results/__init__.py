@@ -1,0 +1,1 @@
+"""Stage 4: result objects shared by every analysis."""
