@@ -1,38 +1,28 @@
 """Batched exact inference: one contraction answers a query for B parameter draws.
 
-The engine in :mod:`rnbayes.engine.network` already accepts tables with a leading batch
-axis. This module adds what makes thousands of draws cheap:
+A query accepts tables with a leading batch axis (``query(cpts=...)``). This module adds
+what makes thousands of draws cheap, generically over any network:
 
-* **draw only what matters** — :func:`ancestral_records` lists the records feeding the
-  tables of a query's ancestral set; tables of other nodes are never rebuilt;
-* **chunked generation** — tables are regenerated for a few hundred draws at a time, so
-  the calibrated log-odds table (thousands of parent configurations per draw) stays in
-  cache instead of becoming a gigabyte array;
 * **root absorption** — :func:`absorb_roots` sums root nodes whose only child is one
   node into that child's table (exact: the result is the child's table conditioned on
   the roots' evidence), so the diagnosis table shrinks from every context
   configuration to the few parents that other nodes share.
 
-Everything stays generic over :class:`~rnbayes.engine.network.DiscreteNetwork`; the
-model-level helpers only add how records become tables.
+How prior records become batched tables (and which tables a draw must rebuild) is the
+model's business: see :mod:`rnbayes.analysis.sensitivity.draws`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..spec.network import generate_table, point_values
-from .network import DiscreteNetwork
-
-Values = Callable[[str], np.ndarray]
+from .network import DiscreteNetwork, is_batched
 
 
-# -- generic helpers -------------------------------------------------------------------
 def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidence: Mapping[str, Any],
                  keep: Sequence[str]) -> tuple[DiscreteNetwork, dict[str, np.ndarray], dict]:
     """Sum out root nodes that have a single child among the query's relevant nodes.
@@ -79,14 +69,14 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
         if n not in absorb:
             new_tables[n] = arr
             continue
-        batched = arr.ndim == len(net.parents[n]) + 2
+        batched = is_batched(arr, len(net.parents[n]))
         syms = {a: chr(ord("b") + i) for i, a in enumerate((n, *net.parents[n]))}
         bs = "a" if batched else ""
         subs = [bs + "".join(syms[a] for a in (n, *net.parents[n]))]
         ops = [arr]
         for r in absorb[n]:
             q = np.asarray(tables[r], dtype=float)
-            q_batched = q.ndim == 2
+            q_batched = is_batched(q, 0)
             ev = evidence.get(r)
             if ev is not None:
                 lik = np.zeros(net.card[r]) if np.ndim(ev) == 0 else np.asarray(ev, dtype=float)
@@ -100,7 +90,7 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
         out = ("a" if batched else "") + "".join(syms[a] for a in (n, *new_parents[n]))
         new_tables[n] = np.einsum(",".join(subs) + "->" + out, *ops, optimize=True)
     small = DiscreteNetwork({n: net.states[n] for n in new_parents}, new_parents,
-                            {n: (t[0] if t.ndim == len(new_parents[n]) + 2 else t)
+                            {n: (t[0] if is_batched(t, len(new_parents[n])) else t)
                              for n, t in new_tables.items()})
     new_ev = {k: v for k, v in evidence.items() if k not in gone}
     return small, new_tables, new_ev
@@ -126,7 +116,7 @@ def batched_posterior(net: DiscreteNetwork, targets: Sequence[str], evidence: Ma
         small, tabs, ev = absorb_roots(net, full, evidence, targets)
     else:
         small, tabs, ev = net, full, dict(evidence)
-    batch = next((t.shape[0] for n, t in tabs.items() if t.ndim == len(small.parents[n]) + 2),
+    batch = next((t.shape[0] for n, t in tabs.items() if is_batched(t, len(small.parents[n]))),
                  None)
     post, _ = small.query(list(targets), ev, cpts=tabs, batch=batch)
     if batch is None:
@@ -149,51 +139,6 @@ def dirichlet_tables(net: DiscreteNetwork, nodes: Sequence[str], rng: np.random.
     return out
 
 
-# -- model-level helpers ---------------------------------------------------------------
-def ancestral_records(model, nodes: Sequence[str]) -> list[str]:
-    """Ids of the records that feed the tables of ``nodes`` and their ancestors."""
-    keep = model.network.ancestors(list(nodes))
-    out: list[str] = []
-    for n in model.nodes:
-        if n in keep:
-            for r in model.records_for(n):
-                if r.id not in out:
-                    out.append(r.id)
-    return out
-
-
-def build_subset(model, values: Values, nodes: Sequence[str], drawn: set[str]) -> dict[str, np.ndarray]:
-    """Tables of the ancestral set of ``nodes``; only tables touched by ``drawn`` records
-    are regenerated (batched), the rest are the model's point tables (unbatched)."""
-    spec = model.spec
-    keep = model.network.ancestors(list(nodes))
-    gen_tables: dict[str, np.ndarray] = {}  # generator view: batch axis always present
-    out: dict[str, np.ndarray] = {}
-    changed: set[str] = set()
-    for name in spec.order:
-        if name not in keep:
-            continue
-        nd = spec.nodes[name]
-        cpt = nd["cpt"]
-        parents = list(spec.parents(name))
-        own = {r.id for r in model.records_for(name)}
-        deps: set[str] = set()
-        if cpt["generator"] == "latent_test":
-            deps = {cpt["latent"]}
-        elif cpt["generator"] == "logodds" and cpt.get("calibrate") == "marginal":
-            deps = set(parents)
-        if own & drawn or deps & changed:
-            arr = generate_table(spec, model.records, name, values, gen_tables)
-            changed.add(name)
-            gen_tables[name] = arr
-            out[name] = arr
-        else:
-            point = model.network.cpts[name]
-            gen_tables[name] = point[None]
-            out[name] = point
-    return out
-
-
 @dataclass
 class DrawnNetwork:
     """A (root-absorbed) network with batched tables for B parameter draws of a model."""
@@ -212,41 +157,3 @@ class DrawnNetwork:
         return post
 
 
-def drawn_network(model, evidence: Mapping[str, Any], targets: Sequence[str], *,
-                  draws: Mapping[str, np.ndarray], batch: int, chunk: int = 256,
-                  workers: int = 2, on_chunk: Callable[[int], None] | None = None
-                  ) -> DrawnNetwork:
-    """Build batched tables from ``draws`` (record id -> ``(B,)`` or ``(B, k)``; records not
-    given stay at their point value), chunk by chunk, absorbing single-child roots.
-
-    ``targets`` are every node any later query will ask about (they are never absorbed).
-    """
-    points = point_values(model.records)
-    drawn = set(draws)
-    need = list(targets) + list(evidence)
-
-    def one(sl: slice):
-        def values(rid: str) -> np.ndarray:
-            return draws[rid][sl] if rid in draws else points(rid)
-
-        tabs = build_subset(model, values, need, drawn)
-        out = absorb_roots(model.network, tabs, evidence, list(targets))
-        if on_chunk is not None:
-            on_chunk(sl.stop - sl.start)
-        return out
-
-    slices = [slice(s, min(s + chunk, batch)) for s in range(0, batch, chunk)]
-    if workers > 1 and len(slices) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(one, slices))
-    else:
-        parts = [one(sl) for sl in slices]
-    small, _, ev = parts[0]
-    tables: dict[str, np.ndarray] = {}
-    for n in small.nodes:
-        first = parts[0][1][n]
-        if first.ndim == len(small.parents[n]) + 2:
-            tables[n] = np.concatenate([p[1][n] for p in parts], axis=0)
-        else:
-            tables[n] = first
-    return DrawnNetwork(small, tables, ev, batch)

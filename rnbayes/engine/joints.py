@@ -21,6 +21,9 @@ built once and reused; a query is then one contraction for P(W | e) and one prod
 batch of tests.
 
 When W would be too large, each request falls back to its own query.
+
+Layouts, plans and kernels are cached on the (immutable) network, so they are built once
+per network and never go stale.
 """
 
 from __future__ import annotations
@@ -40,24 +43,6 @@ from .network import DiscreteNetwork, split_evidence
 JOINT_LIMIT = 1 << 20
 
 
-def _descendants(net: DiscreteNetwork) -> dict[str, set[str]]:
-    """Proper descendants of every node (cached on the network)."""
-    cached = net._cache.get("descendants")
-    if cached is None:
-        children: dict[str, list[str]] = {n: [] for n in net.nodes}
-        for n in net.nodes:
-            for p in net.parents[n]:
-                children[p].append(n)
-        cached = {}
-        for n in reversed(net.nodes):  # children before parents
-            d: set[str] = set()
-            for c in children[n]:
-                d |= {c, *cached[c]}
-            cached[n] = d
-        net.remember("descendants", cached)
-    return cached
-
-
 class _Plan:
     """W and the absorbed nodes K for one target, candidate set and set of observed nodes.
 
@@ -68,7 +53,7 @@ class _Plan:
     def __init__(self, net: DiscreteNetwork, target: str, nodes: Sequence[str],
                  hard: Sequence[str], soft: Sequence[str]):
         outside = net.ancestors([target, *hard, *soft])
-        desc = _descendants(net)
+        desc = net.descendants
         self.hard = set(hard)
         card = net.card
 
@@ -156,11 +141,7 @@ _QUERY_COST = 1 << 13
 def _plan(net: DiscreteNetwork, target: str, nodes: Sequence[str], hard: tuple[str, ...],
           soft: tuple[str, ...]) -> _Plan:
     key = ("joints-plan", target, tuple(nodes), hard, soft)
-    plan = net._cache.get(key)
-    if plan is None:
-        plan = _Plan(net, target, nodes, hard, soft)
-        net.remember(key, plan)
-    return plan
+    return net.memo(key, lambda: _Plan(net, target, nodes, hard, soft))
 
 
 @dataclass
@@ -185,9 +166,6 @@ class _Layout:
                            "the target" if n == target else "already observed")
                     raise ValueError(f"test node {n!r} is {why}; a test's nodes must be "
                                      "unobserved nodes other than the target")
-        batched = [n for n in net.nodes if net.cpts[n].ndim != len(net.parents[n]) + 1]
-        if batched:
-            raise ValueError(f"ResultJoints needs point tables; {batched[0]!r} has a batch axis")
         widths = [math.prod(net.card[n] for n in g) for g in groups]
         self.starts = np.concatenate([[0], np.cumsum(widths)]).astype(int)
 
@@ -225,7 +203,6 @@ class _Layout:
         self.where = {n: k for k, c in enumerate(clusters) for n in c.nodes}
         self.groups = list(groups)
         self._pairs: _PairLayout | None = None
-        self.version = net.cpts.version  # the tables the kernels were built from
 
     def pairs(self, card: Mapping[str, int]) -> _PairLayout:
         if self._pairs is None:
@@ -291,7 +268,6 @@ class ResultJoints:
     Examples
     --------
     >>> import numpy as np
-    >>> from rnbayes.engine.network import DiscreteNetwork
     >>> net = DiscreteNetwork(states={"d": ("no", "yes"), "x": ("neg", "pos")},
     ...                       parents={"d": (), "x": ("d",)},
     ...                       cpts={"d": np.array([0.6, 0.4]),
@@ -308,16 +284,7 @@ class ResultJoints:
         self._soft = soft
         self._key = (target, tuple(sorted(self._hard)), tuple(sorted(soft)))
         lkey = ("joints-layout", tuple(self.groups), *self._key)
-        layout = network._cache.get(lkey)
-        if layout is not None and layout.version != network.cpts.version:
-            # a table was replaced since the kernels were built: rebuild every plan
-            for key in list(network._cache):
-                if isinstance(key, tuple) and key[0] in ("joints-layout", "joints-plan"):
-                    network._cache.pop(key, None)
-            layout = None
-        if layout is None:
-            layout = _Layout(network, self.groups, *self._key)
-            network.remember(lkey, layout)
+        layout = network.memo(lkey, lambda: _Layout(network, self.groups, *self._key))
         self.layout = layout
         self.starts = layout.starts
         t = network.card[target]
@@ -348,11 +315,7 @@ class ResultJoints:
                    ) -> tuple[np.ndarray, float]:
         """P(W | e) as (card(target), rest) and P(e), straight from the compiled query."""
         t = self.network.card[self.target]
-        folded = self.network._folded(w, self._hard, soft)
-        if folded is None:  # batched tables: the general path
-            post, p_e = self.network.query(w, self.evidence)
-            return post.reshape(t, -1), float(p_e)
-        table = folded(self._hard, soft)
+        table = self.network.folded(w, self._hard, soft)(self._hard, soft)
         p_e = float(table.sum())
         return table.reshape(t, -1) / (p_e if p_e > 0 else np.nan), p_e
 

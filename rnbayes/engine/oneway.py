@@ -92,6 +92,8 @@ def one_way(net: DiscreteNetwork, target: str, state: int, evidence: Mapping[str
     thetas = np.array([theta0, t1])
     batched = covary(table, entry, thetas)
     post, p_e = net.query([target], evidence, cpts={node: batched}, batch=2)
+    # a table outside the query's ancestral set leaves it unbatched (the function is flat)
+    post, p_e = np.broadcast_to(post, (2, post.shape[-1])), np.broadcast_to(p_e, (2,))
     joint = post[:, state] * p_e
     if not np.all(np.isfinite(joint)):
         joint = np.where(np.isfinite(joint), joint, 0.0)
