@@ -1,9 +1,28 @@
-"""All exceptions and warnings raised by rnbayes live here."""
+"""All exceptions and warnings raised by rnbayes live here.
+
+Spec documents are validated in two stages, as in pyhf: :class:`SchemaError` when a
+document does not have the required shape (checked against its JSON Schema), then
+:class:`SemanticError` when it has the right shape but is inconsistent (an unknown
+parent, a record of the wrong family, a mean outside its own interval, ...). Both carry
+the file, the path inside it, the bad value and the expected form.
+
+Examples
+--------
+>>> err = SchemaError("unknown key 'latnet'", file="net.yaml", path="nodes.rcbv",
+...                   value="latnet", expected="one of ['cpt', 'latent', ...]")
+>>> str(err)
+"net.yaml: nodes.rcbv: unknown key 'latnet'"
+>>> err.path, err.value
+('nodes.rcbv', 'latnet')
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
+
+_UNSET: Any = object()
 
 
 class RnbayesError(Exception):
@@ -11,15 +30,18 @@ class RnbayesError(Exception):
 
 
 class SpecError(RnbayesError, ValueError):
-    """A network or priors file is malformed or inconsistent.
+    """A network, priors, tests, utilities or case document is malformed or inconsistent.
 
-    The message names the file, the path inside it, the bad value and the
-    expected form.
+    The message names the file, the path inside it, the bad value and the expected form;
+    the same facts are attributes (``file``, ``path``, ``value``, ``expected``).
     """
 
-    def __init__(self, message: str, *, file: str | None = None, path: str | None = None):
+    def __init__(self, message: str, *, file: str | None = None, path: str | None = None,
+                 value: Any = _UNSET, expected: str | None = None):
         self.file = file
         self.path = path
+        self.value = None if value is _UNSET else value
+        self.expected = expected
         where = ""
         if file:
             where = f"{file}"
@@ -32,11 +54,15 @@ class SpecError(RnbayesError, ValueError):
 
 
 class SchemaError(SpecError):
-    """A spec document does not have the required shape (stage 1 of validation)."""
+    """A document does not have the required shape (stage 1: its JSON Schema)."""
 
 
 class SemanticError(SpecError):
-    """A spec document has the right shape but is inconsistent (stage 2)."""
+    """A document has the right shape but is inconsistent (stage 2)."""
+
+
+class CaseFileError(SchemaError):
+    """A case file is missing, is not YAML, or does not match the case schema."""
 
 
 class EvidenceError(RnbayesError, ValueError):
@@ -44,8 +70,13 @@ class EvidenceError(RnbayesError, ValueError):
     target, a latent node, or is impossible under the model."""
 
 
-class CaseFileError(RnbayesError, ValueError):
-    """A case file is missing, is not YAML, or lacks an ``evidence`` mapping."""
+class ParameterError(RnbayesError, ValueError):
+    """A function was called with a bad parameter value (``n_draws``, ``seed``, ``level``,
+    ``pairs``, ``rank_by``, ``utilities``, ``tests``, ``catalog``, ...).
+
+    Worded as scikit-learn words it: the parameter, the function, the allowed values in
+    plain words, and the value received.
+    """
 
 
 class RnbayesWarning(UserWarning):
@@ -53,7 +84,15 @@ class RnbayesWarning(UserWarning):
 
 
 def suggest(name: str, choices: Iterable[str], n: int = 3) -> str:
-    """Return a ``"; did you mean ...?"`` suffix naming the closest choices."""
+    """Return a ``"; did you mean ...?"`` suffix naming the closest choices.
+
+    Examples
+    --------
+    >>> suggest("rcbvv", ["rcbv", "ktrans"])
+    "; did you mean 'rcbv'?"
+    >>> suggest("zzz", ["rcbv"])
+    ''
+    """
     close = difflib.get_close_matches(str(name), list(choices), n=n, cutoff=0.5)
     if not close:
         return ""

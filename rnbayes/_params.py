@@ -1,0 +1,80 @@
+"""One place that checks the parameters of the public functions.
+
+Every bad parameter raises :class:`~rnbayes.errors.ParameterError` worded the way
+scikit-learn words it: ``The 'n_draws' parameter of sensitivity must be an int in the
+range [2, inf). Got 1 instead.``
+
+Examples
+--------
+>>> check_int(3, "n_draws", "sensitivity", minimum=2)
+3
+>>> check_int(1, "n_draws", "sensitivity", minimum=2)
+Traceback (most recent call last):
+...
+rnbayes.errors.ParameterError: The 'n_draws' parameter of sensitivity must be an int ... Got 1 instead.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import ParameterError, suggest
+
+
+def fail(name: str, caller: str, must: str, value: Any, hint: str = "") -> ParameterError:
+    """The error for ``name`` of ``caller``: it ``must`` be ...; got ``value``. ``hint`` is
+    a :func:`~rnbayes.errors.suggest` suffix (``"; did you mean 'x'?"``)."""
+    extra = f" D{hint[3:]}" if hint.startswith("; d") else hint
+    return ParameterError(f"The {name!r} parameter of {caller} must be {must}. "
+                          f"Got {value!r} instead.{extra}")
+
+
+def check_int(value: Any, name: str, caller: str, *, minimum: int) -> int:
+    """``value`` as an int >= ``minimum`` (bools are not ints here)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise fail(name, caller, f"an int in the range [{minimum}, inf)", value)
+    return int(value)
+
+
+def check_probability_level(value: Any, name: str, caller: str) -> float:
+    """A credible level strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise fail(name, caller, "a float in the range (0, 1)", value)
+    return float(value)
+
+
+def check_choice(value: Any, name: str, caller: str, choices: Iterable[str]) -> str:
+    """One of ``choices`` (with the closest ones suggested)."""
+    choices = list(choices)
+    if not isinstance(value, str) or value not in choices:
+        hint = suggest(value, choices) if isinstance(value, str) else ""
+        raise fail(name, caller, f"a str among {choices}", value, hint)
+    return value
+
+
+def check_pairs(value: Any, caller: str) -> bool | int:
+    """``pairs``: True (all pairs), False (none) or an int k >= 0 (pairs among the top k)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral) and value >= 0:
+        return int(value)
+    raise fail("pairs", caller, "a bool or an int in the range [0, inf)", value)
+
+
+def check_names(value: Any, name: str, caller: str, valid: Iterable[str]) -> list[str] | None:
+    """An iterable of names from ``valid`` (None stands for all of them)."""
+    if value is None:
+        return None
+    valid = list(valid)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise fail(name, caller, f"a list of names among {valid}", value)
+    out = list(value)
+    for item in out:
+        if item not in valid:
+            hint = suggest(item, valid) if isinstance(item, str) else ""
+            raise fail(name, caller, f"a list of names among {valid}", item, hint)
+    if not out:
+        raise fail(name, caller, "a non-empty list of names", value)
+    return out
