@@ -1,16 +1,23 @@
-"""Case files: YAML with ``evidence:`` and optional ``id``, ``notes``, ``expected``."""
+"""Case files: YAML with ``evidence:`` and optional ``id``, ``notes``, ``utilities``,
+``figure`` and ``expected`` (the ``case.json`` schema).
+
+Examples
+--------
+>>> from rnbayes.spec.resources import data_dir
+>>> case = load_case(data_dir("examples") / "cases" / "fig1a_thin_rim.yaml")
+>>> case.id, case.evidence
+('fig1a_thin_rim', {'enhancement_pattern': 'thin_rim'})
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CaseFileError
-
-_KEYS = {"id", "notes", "evidence", "expected", "figure", "utilities"}
+from .yamlio import load_document
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,15 @@ class Case:
     id: str = ""
     notes: str = ""
     path: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    utilities: str | None = None
+    figure: str = ""
+    expected: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The optional keys that are not findings (``expected``, ``figure``, ``utilities``)."""
+        return {k: v for k, v in (("expected", dict(self.expected)), ("figure", self.figure),
+                                  ("utilities", self.utilities)) if v}
 
 
 def load_case(path: str | Path) -> Case:
@@ -30,33 +45,13 @@ def load_case(path: str | Path) -> Case:
     Raises
     ------
     CaseFileError
-        The file is missing, is not valid YAML, or has no ``evidence`` mapping.
+        The file is missing, is not valid YAML, or does not match the case schema (no
+        ``evidence`` mapping, an unknown top-level key).
     """
     p = Path(path)
     if not p.is_file():
         raise CaseFileError(f"case file not found: {str(p)!r}")
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "unreadable"
-        raise CaseFileError(f"{p}: malformed YAML{where}: {problem}") from None
-    except UnicodeDecodeError:
-        raise CaseFileError(f"{p}: not a UTF-8 text file") from None
-    if not isinstance(doc, dict):
-        raise CaseFileError(f"{p}: expected a mapping with an 'evidence:' key; "
-                            f"got {type(doc).__name__}")
-    unknown = sorted(set(doc) - _KEYS)
-    if unknown:
-        raise CaseFileError(f"{p}: unknown top-level key(s) {unknown}; valid: {sorted(_KEYS)}")
-    ev = doc.get("evidence")
-    if ev is None:
-        ev = {}
-    if not isinstance(ev, dict):
-        raise CaseFileError(f"{p}: 'evidence' must be a mapping node -> finding; "
-                            f"got {type(ev).__name__}")
-    return Case(
-        evidence=dict(ev), id=str(doc.get("id", p.stem)), notes=str(doc.get("notes", "") or ""),
-        path=str(p), extra={k: v for k, v in doc.items() if k not in {"id", "notes", "evidence"}},
-    )
+    doc = load_document(p, "case", error=CaseFileError)
+    return Case(evidence=dict(doc.get("evidence") or {}), id=str(doc.get("id", p.stem)),
+                notes=str(doc.get("notes") or ""), path=str(p), utilities=doc.get("utilities"),
+                figure=str(doc.get("figure", "")), expected=dict(doc.get("expected") or {}))

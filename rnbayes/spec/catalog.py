@@ -1,29 +1,30 @@
 """The catalogue of additional tests (``networks/tests.yaml``): what each reveals and costs.
 
 A test reveals one or more network nodes at once (FET PET gives ``fet_tbr`` and
-``fet_curve``). Its cost in utility points (the scale of ``priors/utilities.yaml``)
-is a judgement; a test may also carry a *waiting* loss charged in proportion to
-P(positive) at the time it is chosen (the follow-up MRI: active tumour grows while
-one waits).
+``fet_curve``). Its cost in utility points (the scale of ``priors/utilities.yaml``) is a
+judgement; a test may also carry a *waiting* loss charged in proportion to P(positive)
+at the time it is chosen (the follow-up MRI: active tumour grows while one waits). The
+document form is the ``tests.json`` schema.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from ..errors import EvidenceError, SchemaError, SemanticError, suggest
-from .records import load_yaml
+from .._params import check_names, fail
+from ..errors import SemanticError, suggest
 from .resources import data_dir
+from .yamlio import FileCache, load_document
 
-BASES = ("published", "judgement", "derived")
+_CACHE = FileCache(8)
 
 
 @dataclass(frozen=True)
-class TestSpec:
+class CandidateTest:
     """One candidate test.
 
     Attributes
@@ -37,8 +38,6 @@ class TestSpec:
         as ``waiting_loss * P(positive)``; 0 for tests with no wait.
     """
 
-    __test__ = False  # not a pytest class
-
     id: str
     reveals: tuple[str, ...]
     cost: float = 0.0
@@ -47,8 +46,8 @@ class TestSpec:
     cost_basis: str = "judgement"
     cost_reasoning: str = ""
     waiting_reasoning: str = ""
-    burden: dict[str, Any] = field(default_factory=dict, compare=False)
-    sources: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    burden: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    sources: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
     def total_cost(self, p_positive: Any) -> Any:
         """Cost in utility points when chosen at ``P(positive) = p_positive``."""
@@ -58,29 +57,26 @@ class TestSpec:
         return {"id": self.id, "label": self.label or self.id, "reveals": list(self.reveals),
                 "cost": self.cost, "cost_basis": self.cost_basis,
                 "cost_reasoning": self.cost_reasoning, "waiting_loss": self.waiting_loss,
-                "waiting_reasoning": self.waiting_reasoning, "burden": self.burden,
-                "sources": list(self.sources)}
+                "waiting_reasoning": self.waiting_reasoning, "burden": dict(self.burden),
+                "sources": [dict(s) for s in self.sources]}
 
 
 @dataclass(frozen=True)
-class TestCatalog:
-    """An ordered collection of :class:`TestSpec` loaded from YAML.
+class Catalog:
+    """An ordered collection of :class:`CandidateTest` loaded from YAML.
 
     Examples
     --------
-    >>> from rnbayes.spec.catalog import load_tests
-    >>> cat = load_tests()
+    >>> cat = load_catalog()
     >>> cat["fet_pet"].reveals
     ('fet_tbr', 'fet_curve')
     >>> cat.select(["fet_pett"])
     Traceback (most recent call last):
     ...
-    rnbayes.errors.EvidenceError: unknown test 'fet_pett'; did you mean 'fet_pet'? ...
+    rnbayes.errors.ParameterError: The 'tests' parameter ... Got 'fet_pett' instead. Did you mean 'fet_pet'?
     """
 
-    __test__ = False
-
-    tests: tuple[TestSpec, ...]
+    tests: tuple[CandidateTest, ...]
     file: str = ""
     scale: str = ""
 
@@ -88,34 +84,29 @@ class TestCatalog:
     def ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.tests)
 
-    def __getitem__(self, name: str) -> TestSpec:
+    def __getitem__(self, name: str) -> CandidateTest:
         return self.select([name])[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[CandidateTest]:
         return iter(self.tests)
 
     def __len__(self) -> int:
         return len(self.tests)
 
-    def select(self, names: Iterable[str] | None) -> tuple[TestSpec, ...]:
+    def select(self, names: Iterable[str] | None, caller: str = "value_of_information"
+               ) -> tuple[CandidateTest, ...]:
         """The tests named in ``names`` (all when None), in the order given.
 
         Raises
         ------
-        EvidenceError
+        ParameterError
             An unknown test name (with the closest valid names suggested).
         """
-        if names is None:
+        chosen = check_names(names, "tests", caller, self.ids)
+        if chosen is None:
             return self.tests
         by_id = {t.id: t for t in self.tests}
-        out = []
-        for n in names:
-            if n not in by_id:
-                raise EvidenceError(f"unknown test {n!r}{suggest(str(n), by_id)} "
-                                    f"(valid: {', '.join(by_id)})")
-            if by_id[n] not in out:
-                out.append(by_id[n])
-        return tuple(out)
+        return tuple(by_id[n] for n in dict.fromkeys(chosen))
 
     def check(self, nodes: Sequence[str], latent: Iterable[str] = ()) -> None:
         """Check every revealed node exists in the network and is observable.
@@ -129,73 +120,22 @@ class TestCatalog:
         for t in self.tests:
             for k, n in enumerate(t.reveals):
                 if n not in nodes:
-                    raise SemanticError(f"unknown node {n!r}{suggest(n, nodes)}",
+                    raise SemanticError(f"unknown node {n!r}{suggest(n, nodes)}", value=n,
                                         file=self.file, path=f"tests.{t.id}.reveals[{k}]")
                 if n in latent:
                     raise SemanticError(f"{n!r} is a latent node and cannot be revealed",
-                                        file=self.file, path=f"tests.{t.id}.reveals[{k}]")
+                                        file=self.file, path=f"tests.{t.id}.reveals[{k}]",
+                                        value=n)
 
 
-def default_tests_path() -> Path:
+def default_catalog_path() -> Path:
     return data_dir("networks") / "tests.yaml"
 
 
-def _number(file: str, path: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise SchemaError(f"expected a finite number >= 0; got {value!r}", file=file, path=path)
-    if value < 0:
-        raise SchemaError(f"expected a number >= 0; got {value!r}", file=file, path=path)
-    return float(value)
-
-
-def _parse_test(file: str, tid: Any, d: Any) -> TestSpec:
-    where = f"tests.{tid}"
-    if not isinstance(tid, str) or not tid.isidentifier():
-        raise SchemaError(f"test ids must be identifiers; got {tid!r}", file=file, path="tests")
-    if not isinstance(d, dict):
-        raise SchemaError(f"expected a mapping; got {d!r}", file=file, path=where)
-    allowed = {"label", "reveals", "burden", "utility_cost", "waiting", "sources"}
-    unknown = sorted(set(d) - allowed)
-    if unknown:
-        raise SchemaError(f"unknown key(s) {unknown}; valid: {sorted(allowed)}",
-                          file=file, path=where)
-    rev = d.get("reveals")
-    if (not isinstance(rev, list) or not rev
-            or not all(isinstance(n, str) and n for n in rev) or len(set(rev)) != len(rev)):
-        raise SchemaError(f"expected a non-empty list of distinct node names; got {rev!r}",
-                          file=file, path=f"{where}.reveals")
-    uc = d.get("utility_cost")
-    if not isinstance(uc, dict) or "value" not in uc:
-        raise SchemaError(f"expected a mapping with 'value', 'basis', 'reasoning'; got {uc!r}",
-                          file=file, path=f"{where}.utility_cost")
-    cost = _number(file, f"{where}.utility_cost.value", uc["value"])
-    basis = uc.get("basis", "judgement")
-    if basis not in BASES:
-        raise SchemaError(f"basis must be one of {list(BASES)}; got {basis!r}",
-                          file=file, path=f"{where}.utility_cost.basis")
-    wait, wait_reason = 0.0, ""
-    w = d.get("waiting")
-    if w is not None:
-        if not isinstance(w, dict) or "loss_if_progression" not in w:
-            raise SchemaError(f"expected a mapping with 'loss_if_progression'; got {w!r}",
-                              file=file, path=f"{where}.waiting")
-        wait = _number(file, f"{where}.waiting.loss_if_progression", w["loss_if_progression"])
-        wait_reason = str(w.get("reasoning", ""))
-    burden = d.get("burden", {})
-    if not isinstance(burden, dict):
-        raise SchemaError(f"expected a mapping; got {burden!r}", file=file, path=f"{where}.burden")
-    sources = d.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
-        raise SchemaError(f"expected a list of source mappings; got {sources!r}",
-                          file=file, path=f"{where}.sources")
-    return TestSpec(id=tid, reveals=tuple(rev), cost=cost, label=str(d.get("label", tid)),
-                    waiting_loss=wait, cost_basis=basis,
-                    cost_reasoning=str(uc.get("reasoning", "")), waiting_reasoning=wait_reason,
-                    burden=burden, sources=tuple(sources))
-
-
-def load_tests(path: str | Path | None = None) -> TestCatalog:
+def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load and validate a test catalogue (default: the bundled ``networks/tests.yaml``).
+
+    Unchanged files are read once.
 
     Raises
     ------
@@ -205,15 +145,38 @@ def load_tests(path: str | Path | None = None) -> TestCatalog:
 
     Examples
     --------
-    >>> from rnbayes.spec.catalog import load_tests
-    >>> "follow_up_mri" in load_tests().ids
+    >>> "follow_up_mri" in load_catalog().ids
     True
     """
-    p = Path(path) if path is not None else default_tests_path()
-    doc = load_yaml(p)
-    file = p.name
-    if not isinstance(doc, dict) or not isinstance(doc.get("tests"), dict) or not doc["tests"]:
-        raise SchemaError("expected a top-level 'tests:' mapping test id -> test",
-                          file=file, path="tests")
-    tests = tuple(_parse_test(file, tid, d) for tid, d in doc["tests"].items())
-    return TestCatalog(tests=tests, file=str(p), scale=str(doc.get("scale", "")))
+    p = Path(path) if path is not None else default_catalog_path()
+    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+
+
+def _read(p: Path) -> Catalog:
+    doc = load_document(p, "tests")
+    tests = []
+    for tid, d in doc["tests"].items():
+        uc, wait = d["utility_cost"], d.get("waiting") or {}
+        tests.append(CandidateTest(
+            id=tid, reveals=tuple(d["reveals"]), cost=float(uc["value"]),
+            label=str(d.get("label", tid)),
+            waiting_loss=float(wait.get("loss_if_progression", 0.0)),
+            cost_basis=uc.get("basis", "judgement"), cost_reasoning=str(uc.get("reasoning", "")),
+            waiting_reasoning=str(wait.get("reasoning", "")),
+            burden=MappingProxyType(dict(d.get("burden") or {})),
+            sources=tuple(MappingProxyType(dict(s)) for s in d.get("sources", ()))))
+    return Catalog(tests=tuple(tests), file=str(p), scale=str(doc.get("scale", "")))
+
+
+def resolve_catalog(value: Catalog | str | Path | None, caller: str,
+                    default: Path | None = None) -> Catalog:
+    """The ``catalog`` parameter of an analysis: a :class:`Catalog`, a YAML path, or None
+    (``default``, else the bundled catalogue)."""
+    if isinstance(value, Catalog):
+        return value
+    if value is None:
+        return load_catalog(default)
+    if isinstance(value, (str, Path)) and Path(value).is_file():
+        return load_catalog(value)
+    raise fail("catalog", caller, "a Catalog or the path of a tests YAML file (no such file)"
+               if isinstance(value, (str, Path)) else "a Catalog or a path", value)

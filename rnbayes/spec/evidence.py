@@ -62,7 +62,12 @@ def _convert_number(spec: NetworkSpec, key: str, value: Any) -> tuple[str, str, 
 
 
 def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dict[str, Finding]:
-    """Validate ``evidence`` against ``spec`` and return one :class:`Finding` per node."""
+    """Validate ``evidence`` against ``spec`` and return one :class:`Finding` per node.
+
+    Numbers are converted to states with the node's published cut-offs; several numbers for
+    one node (FET TBRmax and TBRmean) must agree, or they count as uninformative (with a
+    warning).
+    """
     if evidence is None:
         return {}
     if not isinstance(evidence, Mapping):
@@ -70,77 +75,85 @@ def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dic
             f"evidence must be a mapping of node -> state, number or likelihoods; "
             f"got {type(evidence).__name__}")
     findings: dict[str, Finding] = {}
-    numeric_by_node: dict[str, list[tuple[str, str, str]]] = {}
-    observable = [n for n in spec.order if n != spec.target and not spec.nodes[n].get("latent")]
-    valid_keys = sorted(set(observable) | set(spec.measures))
+    numeric: dict[str, list[tuple[str, str, str]]] = {}
     for key, value in evidence.items():
-        if not isinstance(key, str):
-            raise EvidenceError(f"evidence keys must be node names; got {key!r}")
-        if key == spec.target:
-            raise EvidenceError(
-                f"{key!r} is the diagnosis being inferred and cannot be given as evidence")
-        if key in spec.nodes and spec.nodes[key].get("latent"):
-            raise EvidenceError(f"{key!r} is a latent node and is never observed; "
-                                f"give the readings it drives instead")
-        if key not in spec.nodes and key not in spec.measures:
-            raise EvidenceError(f"unknown node {key!r}{suggest(key, valid_keys)} "
-                                f"(valid: {', '.join(valid_keys)})")
+        _check_key(spec, key)
         if value is None:
             continue  # explicit "not known"
         if _is_number(value):
             if key not in spec.measures:
-                node_states = list(spec.states(key))
-                raise EvidenceError(
-                    f"evidence[{key!r}] does not take a number; give one of {node_states}")
+                raise EvidenceError(f"evidence[{key!r}] does not take a number; give one of "
+                                    f"{list(spec.states(key))}")
             node, state, note = _convert_number(spec, key, value)
-            numeric_by_node.setdefault(node, []).append((key, state, note))
+            numeric.setdefault(node, []).append((key, state, note))
             continue
         node = key if key in spec.nodes else spec.measures[key].node
-        states = list(spec.states(node))
-        if node in findings or node in numeric_by_node:
+        if node in findings or node in numeric:
             raise EvidenceError(f"evidence for {node!r} is given twice")
-        if isinstance(value, str):
-            if value not in states:
-                raise EvidenceError(
-                    f"evidence[{key!r}] must be one of {states}; got {value!r}"
-                    f"{suggest(value, states)}")
-            findings[node] = Finding(node, value, value, None)
-        elif isinstance(value, Mapping):
-            lik = []
-            for s in value:
-                if s not in states:
-                    raise EvidenceError(f"evidence[{key!r}] likelihood names unknown state {s!r}; "
-                                        f"valid: {states}")
-            for s in states:
-                x = value.get(s, 0.0)
-                if not _is_number(x) or not math.isfinite(float(x)) or float(x) < 0:
-                    raise EvidenceError(f"evidence[{key!r}][{s!r}] must be a number >= 0; got {x!r}")
-                lik.append(float(x))
-            if sum(lik) <= 0:
-                raise EvidenceError(f"evidence[{key!r}] likelihoods are all zero; "
-                                    "at least one state must be possible")
-            findings[node] = Finding(node, dict(value), None, tuple(lik))
-        else:
-            raise EvidenceError(
-                f"evidence[{key!r}] must be a state name, a number (measured nodes only) or a "
-                f"mapping state -> likelihood; got {value!r}")
-    for node, items in numeric_by_node.items():
+        findings[node] = _finding(key, node, value, list(spec.states(node)))
+    for node, items in numeric.items():
         if node in findings:
             raise EvidenceError(f"evidence for {node!r} is given twice")
-        states = {s for _, s, _ in items}
-        if len(states) == 1:
-            key, state, note = items[0]
-            given = {k: evidence[k] for k, _, _ in items} if len(items) > 1 else evidence[key]
-            notes = "; ".join(n for _, _, n in items)
-            findings[node] = Finding(node, given, state, None, notes)
-        else:
-            detail = ", ".join(f"{k} -> {s}" for k, s, _ in items)
-            warnings.warn(
-                f"{node}: the measurements disagree ({detail}); treated as uninformative",
-                RnbayesWarning, stacklevel=3)
-            findings[node] = Finding(node, {k: evidence[k] for k, _, _ in items}, None,
-                                     tuple(1.0 for _ in spec.states(node)), "discordant")
+        findings[node] = _from_numbers(node, items, evidence, len(spec.states(node)))
     return findings
+
+
+def _check_key(spec: NetworkSpec, key: Any) -> None:
+    """A key must name an observable node or a measurement."""
+    if not isinstance(key, str):
+        raise EvidenceError(f"evidence keys must be node names; got {key!r}")
+    if key == spec.target:
+        raise EvidenceError(
+            f"{key!r} is the diagnosis being inferred and cannot be given as evidence")
+    if key in spec.nodes and spec.nodes[key].latent:
+        raise EvidenceError(f"{key!r} is a latent node and is never observed; "
+                            f"give the readings it drives instead")
+    if key not in spec.nodes and key not in spec.measures:
+        valid = sorted(set(spec.observable) | set(spec.measures))
+        raise EvidenceError(f"unknown node {key!r}{suggest(key, valid)} "
+                            f"(valid: {', '.join(valid)})")
+
+
+def _finding(key: str, node: str, value: Any, states: list[str]) -> Finding:
+    """A state name (hard evidence) or a mapping state -> likelihood (soft evidence)."""
+    if isinstance(value, str):
+        if value not in states:
+            raise EvidenceError(f"evidence[{key!r}] must be one of {states}; got {value!r}"
+                                f"{suggest(value, states)}")
+        return Finding(node, value, value, None)
+    if not isinstance(value, Mapping):
+        raise EvidenceError(
+            f"evidence[{key!r}] must be a state name, a number (measured nodes only) or a "
+            f"mapping state -> likelihood; got {value!r}")
+    for s in value:
+        if s not in states:
+            raise EvidenceError(f"evidence[{key!r}] likelihood names unknown state {s!r}; "
+                                f"valid: {states}")
+    lik = []
+    for s in states:
+        x = value.get(s, 0.0)
+        if not _is_number(x) or not math.isfinite(float(x)) or float(x) < 0:
+            raise EvidenceError(f"evidence[{key!r}][{s!r}] must be a number >= 0; got {x!r}")
+        lik.append(float(x))
+    if sum(lik) <= 0:
+        raise EvidenceError(f"evidence[{key!r}] likelihoods are all zero; "
+                            "at least one state must be possible")
+    return Finding(node, dict(value), None, tuple(lik))
+
+
+def _from_numbers(node: str, items: list[tuple[str, str, str]], evidence: Mapping[str, Any],
+                  card: int) -> Finding:
+    """One finding from the numbers given for ``node``: their state if they agree, else
+    uninformative (a warning says so)."""
+    if len({s for _, s, _ in items}) == 1:
+        key, state, _ = items[0]
+        given = {k: evidence[k] for k, _, _ in items} if len(items) > 1 else evidence[key]
+        return Finding(node, given, state, None, "; ".join(n for _, _, n in items))
+    detail = ", ".join(f"{k} -> {s}" for k, s, _ in items)
+    warnings.warn(f"{node}: the measurements disagree ({detail}); treated as uninformative",
+                  RnbayesWarning, stacklevel=4)
+    return Finding(node, {k: evidence[k] for k, _, _ in items}, None, (1.0,) * card,
+                   "discordant")
 
 
 def engine_evidence(spec: NetworkSpec, findings: Mapping[str, Finding]) -> dict[str, Any]:

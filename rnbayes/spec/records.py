@@ -9,49 +9,47 @@ Every number the network uses is a record in ``priors/*.yaml``::
                reported: "pooled Sn 81.6% (70.6-89.1)"}
       distribution: {family: beta, mean: 0.816, ci95: [0.706, 0.891]}
 
-Distribution forms
-------------------
-``beta``       ``counts: [k, n]`` (Jeffreys Beta(k+1/2, n-k+1/2)); ``mean`` + ``ci95``
-               (moments, sd = CI width / 3.92); ``mean`` + ``n_eff`` (Beta(m n, (1-m) n)).
-``dirichlet``  ``counts: {state: c}`` (Dirichlet(c + 1/2)); ``mean: {state: p}`` + ``n_eff``.
-``lognormal``  for odds ratios: ``median`` + ``ci95``, or ``median`` + ``sigma`` (log scale).
-
-The point value fed to the tables is the mean (Beta, Dirichlet) or the median
-(log-normal odds ratio); the spread feeds the uncertainty analysis.
+The form of a record (required fields, sources, exactly one distribution form) is the
+``records.json`` schema; :mod:`rnbayes.spec.distributions` turns the figures into
+distribution parameters.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import yaml
 
 from ..errors import SchemaError, SemanticError
-
-BASES = ("metastasis", "mixed", "glioma", "judgement", "derived")
-FAMILIES = ("beta", "dirichlet", "lognormal")
-SOURCE_REQUIRED = ("first_author", "year", "journal", "population")
+from .distributions import parse_distribution
+from .schema import validate
+from .yamlio import load_yaml
 
 
 @dataclass(frozen=True)
 class Record:
-    """One sourced parameter and its distribution."""
+    """One sourced parameter and its distribution.
+
+    ``params`` holds the distribution's parameters: ``a, b`` (beta), ``alpha``
+    (dirichlet, in ``states`` order) or ``mu, sigma`` (lognormal, log scale).
+    """
 
     id: str
     file: str
     quantity: str
     basis: str
     family: str
-    params: dict[str, Any]
-    sources: tuple[dict[str, Any], ...]
+    params: Mapping[str, Any]
+    sources: tuple[Mapping[str, Any], ...]
     states: tuple[str, ...] | None = None
     rationale: str | None = None
     derivation: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- point values and draws ---------------------------------------------------
     def point(self) -> float | np.ndarray:
@@ -75,7 +73,7 @@ class Record:
 
     def quantile(self, q: float) -> float | np.ndarray:
         """Quantile ``q`` of a scalar record; for a Dirichlet, of each component's
-        Beta marginal, renormalised (used by one-way sensitivity)."""
+        Beta marginal (used by one-way sensitivity)."""
         from scipy import stats
 
         p = self.params
@@ -88,213 +86,138 @@ class Record:
 
     @property
     def label(self) -> str:
-        """Short citation: ``Kwee 2020`` or ``judgement``."""
+        """Short citation: ``Kwee 2020`` or ``judgement``; ``(what-if)`` when overridden."""
         if self.basis == "judgement" and not self.sources:
-            return "expert judgement"
-        tag = "; ".join(short_citation(s) for s in self.sources)
-        if self.basis in ("judgement", "glioma"):
-            tag = f"{tag} [{self.basis}]"
-        return tag
+            tag = "expert judgement"
+        else:
+            tag = "; ".join(short_citation(s) for s in self.sources)
+            if self.basis in ("judgement", "glioma"):
+                tag = f"{tag} [{self.basis}]"
+        return f"{tag} (what-if)" if "what_if" in self.raw else tag
 
-    def to_dict(self) -> dict[str, Any]:
-        point = self.point()
-        return {
-            "id": self.id,
-            "file": self.file,
-            "quantity": self.quantity,
-            "basis": self.basis,
-            "family": self.family,
-            "point": point.tolist() if isinstance(point, np.ndarray) else point,
-            "sources": [dict(s) for s in self.sources],
-            "rationale": self.rationale,
-            "derivation": self.derivation,
-        }
+    # -- what-if ------------------------------------------------------------------
+    def with_point(self, value: Any) -> Record:
+        """This record with its point value replaced and its spread kept.
+
+        A Beta keeps its concentration ``a + b`` and takes mean ``value`` (a number in
+        (0, 1)); a log-normal keeps ``sigma`` and takes median ``value`` (> 0); a
+        Dirichlet keeps its total concentration and takes the mean ``value`` (a mapping
+        state -> probability over the same states, summing to 1). The record's ``raw``
+        gains a ``what_if`` entry, so a model's digest changes with it.
+
+        Raises
+        ------
+        ValueError
+            A value of the wrong form or outside its range; the message is the form
+            expected.
+
+        Examples
+        --------
+        >>> r = parse_record("f.yaml", "p", {"quantity": "q", "basis": "judgement",
+        ...     "rationale": "r", "distribution": {"family": "beta", "mean": 0.3, "n_eff": 10}})
+        >>> w = r.with_point(0.5)
+        >>> float(w.point()), w.params["a"] + w.params["b"] == r.params["a"] + r.params["b"]
+        (0.5, True)
+        """
+        p = self.params
+        if self.family == "dirichlet":
+            new = _dirichlet_point(self, value)
+            params: dict[str, Any] = {"alpha": [v * float(sum(p["alpha"])) for v in new]}
+            shown: Any = dict(zip(self.states or (), new))
+        else:
+            v = _number(value)
+            if self.family == "beta":
+                if v is None or not 0 < v < 1:
+                    raise ValueError(f"a number in (0, 1) for the beta record {self.id!r}")
+                total = p["a"] + p["b"]
+                params = {"a": v * total, "b": (1 - v) * total}
+            else:
+                if v is None or not v > 0:
+                    raise ValueError(f"a number > 0 for the lognormal odds-ratio record "
+                                     f"{self.id!r}")
+                params = {"mu": math.log(v), "sigma": p["sigma"]}
+            shown = v
+        raw = {**self.raw, "what_if": {"point": shown}}
+        return replace(self, params=MappingProxyType(params), raw=MappingProxyType(raw))
 
 
-def short_citation(source: dict[str, Any]) -> str:
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+def _dirichlet_point(rec: Record, value: Any) -> list[float]:
+    states = list(rec.states or ())
+    ok = isinstance(value, Mapping) and set(value) == set(states)
+    vals = [_number(value[s]) for s in states] if ok else []
+    if not ok or any(v is None or not 0 < v <= 1 for v in vals) \
+            or abs(sum(vals) - 1) > 1e-9:  # type: ignore[arg-type]
+        raise ValueError(f"a mapping of each of {states} to a probability in (0, 1], summing "
+                         f"to 1, for the dirichlet record {rec.id!r}")
+    return [float(v) for v in vals]  # type: ignore[arg-type]
+
+
+def short_citation(source: Mapping[str, Any]) -> str:
     """``Kwee 2020``; where the first author is unknown (written in parentheses in the
-    record), the journal instead: ``Radiat Oncol 2014``."""
+    record), the journal instead: ``Radiat Oncol 2014``.
+
+    Examples
+    --------
+    >>> short_citation({"first_author": "Kwee", "year": 2020, "journal": "JMRI"})
+    'Kwee 2020'
+    """
     names = [str(source.get(k, "")) for k in ("first_author", "journal")]
     who = next((n for n in names if n and not n.startswith("(")), names[0] or "?")
     return f"{who} {source.get('year', '')}".strip()
 
 
-def _fail(file: str, path: str, msg: str) -> SchemaError:
-    return SchemaError(msg, file=file, path=path)
+def parse_record(file: str, rid: str, d: Mapping[str, Any]) -> Record:
+    """A record from its YAML mapping: schema (stage 1), then consistency (stage 2)."""
+    validate({"schema_version": 1, "records": {rid: d}}, "records", file)
+    return _record(file, rid, d)
 
 
-def _number(file: str, path: str, value: Any, lo: float | None = None, hi: float | None = None,
-            open_lo: bool = False, open_hi: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _fail(file, path, f"expected a finite number; got {value!r}")
-    v = float(value)
-    if lo is not None and (v < lo or (open_lo and v == lo)):
-        rng = f"{'(' if open_lo else '['}{lo}, {hi if hi is not None else 'inf'}{')' if open_hi else ']'}"
-        raise _fail(file, path, f"expected a number in {rng}; got {value!r}")
-    if hi is not None and (v > hi or (open_hi and v == hi)):
-        rng = f"{'(' if open_lo else '['}{lo}, {hi}{')' if open_hi else ']'}"
-        raise _fail(file, path, f"expected a number in {rng}; got {value!r}")
-    return v
+def _record(file: str, rid: str, d: Mapping[str, Any]) -> Record:
+    def fail(sub: str, message: str, value: Any) -> SemanticError:
+        return SemanticError(message, file=file, path=f"records.{rid}.distribution.{sub}", value=value)
 
-
-def _beta_params(file: str, path: str, d: dict[str, Any]) -> dict[str, float]:
-    if "counts" in d:
-        c = d["counts"]
-        if not (isinstance(c, list) and len(c) == 2):
-            raise _fail(file, f"{path}.counts", f"expected [events, total]; got {c!r}")
-        k = _number(file, f"{path}.counts[0]", c[0], 0)
-        n = _number(file, f"{path}.counts[1]", c[1], 0, open_lo=True)
-        if k > n:
-            raise _fail(file, f"{path}.counts", f"events {k:g} exceed total {n:g}")
-        return {"a": k + 0.5, "b": n - k + 0.5}
-    if "mean" not in d:
-        raise _fail(file, path, "a beta needs 'counts: [k, n]', or 'mean' with 'ci95' or 'n_eff'")
-    m = _number(file, f"{path}.mean", d["mean"], 0, 1, open_lo=True, open_hi=True)
-    if "ci95" in d:
-        ci = d["ci95"]
-        if not (isinstance(ci, list) and len(ci) == 2):
-            raise _fail(file, f"{path}.ci95", f"expected [low, high]; got {ci!r}")
-        lo = _number(file, f"{path}.ci95[0]", ci[0], 0, 1)
-        hi = _number(file, f"{path}.ci95[1]", ci[1], 0, 1)
-        if not lo <= m <= hi:
-            raise _fail(file, f"{path}.ci95", f"mean {m} lies outside the interval {ci!r}")
-        sd = (hi - lo) / 3.92
-        nu = m * (1 - m) / sd**2 - 1
-        if nu <= 0:
-            raise _fail(file, f"{path}.ci95", f"interval {ci!r} is too wide for a Beta with mean {m}")
-        return {"a": m * nu, "b": (1 - m) * nu}
-    if "n_eff" in d:
-        n = _number(file, f"{path}.n_eff", d["n_eff"], 0, open_lo=True)
-        return {"a": m * n, "b": (1 - m) * n}
-    raise _fail(file, path, "a beta with 'mean' also needs 'ci95: [low, high]' or 'n_eff'")
-
-
-def _dirichlet_params(file: str, path: str, d: dict[str, Any]) -> tuple[tuple[str, ...], list]:
-    if "counts" in d:
-        c = d["counts"]
-        if not isinstance(c, dict) or len(c) < 2:
-            raise _fail(file, f"{path}.counts", f"expected a mapping state -> count; got {c!r}")
-        states = tuple(str(s) for s in c)
-        alpha = [_number(file, f"{path}.counts.{s}", v, 0) + 0.5 for s, v in c.items()]
-        return states, alpha
-    if "mean" in d:
-        m = d["mean"]
-        if not isinstance(m, dict) or len(m) < 2:
-            raise _fail(file, f"{path}.mean", f"expected a mapping state -> probability; got {m!r}")
-        vals = [_number(file, f"{path}.mean.{s}", v, 0, 1, open_lo=True) for s, v in m.items()]
-        if abs(sum(vals) - 1) > 1e-6:
-            raise _fail(file, f"{path}.mean", f"probabilities sum to {sum(vals):.6g}, expected 1")
-        if "n_eff" not in d:
-            raise _fail(file, path, "a dirichlet with 'mean' also needs 'n_eff'")
-        n = _number(file, f"{path}.n_eff", d["n_eff"], 0, open_lo=True)
-        return tuple(str(s) for s in m), [v * n for v in vals]
-    raise _fail(file, path, "a dirichlet needs 'counts: {state: c}' or 'mean: {state: p}' + 'n_eff'")
-
-
-def _lognormal_params(file: str, path: str, d: dict[str, Any]) -> dict[str, float]:
-    med = _number(file, f"{path}.median", d.get("median"), 0, open_lo=True)
-    mu = math.log(med)
-    if "ci95" in d:
-        ci = d["ci95"]
-        if not (isinstance(ci, list) and len(ci) == 2):
-            raise _fail(file, f"{path}.ci95", f"expected [low, high]; got {ci!r}")
-        lo = _number(file, f"{path}.ci95[0]", ci[0], 0, open_lo=True)
-        hi = _number(file, f"{path}.ci95[1]", ci[1], 0, open_lo=True)
-        if not lo < med < hi:
-            raise _fail(file, f"{path}.ci95", f"median {med} must lie inside {ci!r}")
-        return {"mu": mu, "sigma": (math.log(hi) - math.log(lo)) / 3.92}
-    if "sigma" in d:
-        return {"mu": mu, "sigma": _number(file, f"{path}.sigma", d["sigma"], 0, open_lo=True)}
-    raise _fail(file, path, "a lognormal needs 'median' with 'ci95' or 'sigma'")
-
-
-def _parse_source(file: str, path: str, s: Any) -> dict[str, Any]:
-    if not isinstance(s, dict):
-        raise _fail(file, path, f"expected a mapping with {', '.join(SOURCE_REQUIRED)}; got {s!r}")
-    missing = [k for k in SOURCE_REQUIRED if k not in s]
-    if missing:
-        raise _fail(file, path, f"source lacks {', '.join(missing)}")
-    if not any(k in s for k in ("doi", "pmid", "url", "citation")):
-        raise _fail(file, path,
-                    "source needs at least one of doi, pmid, url or citation (journal volume:pages)")
-    if not any(k in s for k in ("n", "counts", "ci")):
-        raise _fail(file, path, "source needs 'n' (sample size, counts or studies)")
-    return dict(s)
-
-
-def parse_record(file: str, rid: str, d: Any) -> Record:
-    """Validate one record's shape and build it (stage-1 validation)."""
-    path = rid
-    if not isinstance(d, dict):
-        raise _fail(file, path, f"expected a mapping; got {type(d).__name__}")
-    for key in ("quantity", "basis", "distribution"):
-        if key not in d:
-            raise _fail(file, path, f"missing required field {key!r}")
-    basis = d["basis"]
-    if basis not in BASES:
-        raise _fail(file, f"{path}.basis", f"must be one of {list(BASES)}; got {basis!r}")
+    family, params, states = parse_distribution(d["distribution"], fail)
     raw_sources = d.get("sources", [d["source"]] if "source" in d else [])
-    if not isinstance(raw_sources, list):
-        raise _fail(file, f"{path}.sources", f"expected a list; got {raw_sources!r}")
-    sources = tuple(_parse_source(file, f"{path}.sources[{i}]", s) for i, s in enumerate(raw_sources))
-    if basis != "judgement" and not sources:
-        raise _fail(file, path, f"a record with basis {basis!r} needs a 'source' or 'sources'")
-    if basis == "judgement" and not d.get("rationale"):
-        raise _fail(file, path, "a judgement record needs a 'rationale'")
-    if basis == "derived" and not d.get("derivation"):
-        raise _fail(file, path, "a derived record needs a 'derivation' showing the arithmetic")
-    dist = d["distribution"]
-    if not isinstance(dist, dict) or dist.get("family") not in FAMILIES:
-        fam = dist.get("family") if isinstance(dist, dict) else dist
-        raise _fail(file, f"{path}.distribution.family", f"must be one of {list(FAMILIES)}; got {fam!r}")
-    fam = dist["family"]
-    states = None
-    if fam == "beta":
-        params: dict[str, Any] = _beta_params(file, f"{path}.distribution", dist)
-    elif fam == "lognormal":
-        params = _lognormal_params(file, f"{path}.distribution", dist)
-    else:
-        states, alpha = _dirichlet_params(file, f"{path}.distribution", dist)
-        params = {"alpha": alpha}
     return Record(
-        id=rid, file=file, quantity=str(d["quantity"]), basis=basis, family=fam, params=params,
-        sources=sources, states=states, rationale=d.get("rationale"),
-        derivation=d.get("derivation"), raw=d,
+        id=rid, file=file, quantity=str(d["quantity"]), basis=d["basis"], family=family,
+        params=MappingProxyType(params),
+        sources=tuple(MappingProxyType(dict(s)) for s in raw_sources), states=states,
+        rationale=d.get("rationale"), derivation=d.get("derivation"),
+        raw=MappingProxyType(dict(d)),
     )
 
 
-def load_yaml(path: Path) -> Any:
-    """Read a YAML file, turning parse errors into a one-line SchemaError."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError("file not found", file=str(path)) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SchemaError(f"malformed YAML at {where}: {problem}", file=str(path)) from None
+def is_utilities(doc: Any) -> bool:
+    """A priors file holds records unless it is a utilities document."""
+    return isinstance(doc, dict) and "utilities" in doc
 
 
-def load_records(folder: Path) -> dict[str, Record]:
-    """Load every ``*.yaml`` in ``folder`` that holds a top-level ``records`` mapping."""
-    records: dict[str, Record] = {}
-    files = sorted(Path(folder).glob("*.yaml"))
+def record_files(folder: str | Path) -> list[Path]:
+    """The ``*.yaml`` files of a priors folder (records and utilities alike)."""
+    return sorted(Path(folder).glob("*.yaml"))
+
+
+def load_records(folder: str | Path) -> dict[str, Record]:
+    """Load every records document (``*.yaml`` other than utilities) in ``folder``."""
+    files = record_files(folder)
     if not files:
         raise SchemaError("no *.yaml prior files found", file=str(folder))
+    records: dict[str, Record] = {}
     for f in files:
         doc = load_yaml(f)
-        if not isinstance(doc, dict) or "records" not in doc:
+        if is_utilities(doc):
             continue
-        recs = doc["records"]
-        if not isinstance(recs, dict):
-            raise _fail(f.name, "records", f"expected a mapping id -> record; got {type(recs).__name__}")
-        for rid, d in recs.items():
+        validate(doc, "records", f.name)
+        for rid, d in doc["records"].items():
             if rid in records:
-                raise SemanticError(
-                    f"record id {rid!r} is also defined in {records[rid].file}", file=f.name, path=rid
-                )
-            records[rid] = parse_record(f.name, rid, d)
+                raise SemanticError(f"record id {rid!r} is also defined in {records[rid].file}",
+                                    file=f.name, path=f"records.{rid}", value=rid)
+            records[rid] = _record(f.name, rid, d)
     return records

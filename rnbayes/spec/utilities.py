@@ -1,36 +1,89 @@
-"""Decision layer: utilities of management actions and the thresholds between them.
+"""Decision utilities: what each management action is worth under each true state.
 
-With two true states, each action's expected utility is linear in p = P(TTP), so
-the recommended action changes only at a few threshold probabilities.
+With two true states, each action's expected utility is linear in p = P(TTP), so the
+recommended action changes only at a few threshold probabilities (:class:`Threshold`).
+The document form is the ``utilities.json`` schema.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from .._params import fail
+from ..engine.network import readonly
 from ..errors import SchemaError
-from .records import load_yaml
 from .resources import default_priors_dir
+from .yamlio import FileCache, load_document
 
 ACTIONS = ("surveillance", "treat_as_necrosis", "treat_as_progression")
 STATES = ("radiation_necrosis", "tumour_progression")
+_CACHE = FileCache(8)
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """The probability ``p`` of the positive state (TTP) at which the recommended action
+    changes from ``below`` to ``above``.
+
+    Examples
+    --------
+    >>> t = Threshold(0.649, "surveillance", "treat_as_progression")
+    >>> t["p_progression"], t.to_dict()["above"]
+    (0.649, 'treat_as_progression')
+    """
+
+    p: float
+    below: str
+    above: str
+
+    def __getitem__(self, key: str) -> Any:
+        """Dictionary-style access, as thresholds were dicts before (``t["p_progression"]``)."""
+        if key in ("p", "p_progression"):
+            return self.p
+        if key in ("below", "above"):
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"p_progression": self.p, "below": self.below, "above": self.above}
+
+
+@dataclass(frozen=True, eq=False)
 class Utilities:
-    """Utility of each action (rows) under each true state (columns: RN, TTP)."""
+    """Utility of each action (rows) under each true state (columns: RN, TTP).
+
+    Examples
+    --------
+    >>> u = Utilities(actions=("wait", "treat"), table=np.array([[1.0, 0.0], [0.0, 1.0]]))
+    >>> u.best_action(0.7), [round(t.p, 3) for t in u.thresholds()]
+    ('treat', [0.5])
+    """
 
     actions: tuple[str, ...]
     table: np.ndarray  # (n_actions, 2): columns radiation_necrosis, tumour_progression
     scale: str = "utility points"
-    reasoning: Mapping[str, Mapping[str, str]] | None = None
+    reasoning: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     file: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actions", tuple(self.actions))
+        object.__setattr__(self, "table", readonly(self.table))
+        object.__setattr__(self, "reasoning", MappingProxyType(dict(self.reasoning or {})))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Utilities):
+            return NotImplemented
+        return (self.actions == other.actions and self.scale == other.scale
+                and np.array_equal(self.table, other.table))
+
+    __hash__ = None  # type: ignore[assignment]
 
     def expected(self, p_ttp: Any) -> np.ndarray:
         """Expected utility of every action at ``p_ttp``: shape ``(*shape(p), n_actions)``."""
@@ -49,30 +102,25 @@ class Utilities:
         """Expected utility of the best action at ``p_ttp``."""
         return np.max(self.expected(p_ttp), axis=-1)
 
-    def thresholds(self) -> list[dict[str, Any]]:
-        """Probabilities of TTP where the recommended action changes, in increasing order."""
+    def thresholds(self) -> tuple[Threshold, ...]:
+        """Probabilities of TTP where the recommended action changes, in increasing order:
+        walk up from p = 0, each time to the nearest crossing of the current best line."""
         out = []
-        p = 0.0
-        cur = int(self.best_index(0.0))
+        p, cur = 0.0, int(self.best_index(0.0))
         while True:
             nxt_p, nxt = math.inf, None
-            for j in range(len(self.actions)):
-                if j == cur:
-                    continue
-                a0, a1 = self.table[cur]
-                b0, b1 = self.table[j]
+            a0, a1 = self.table[cur]
+            for j, (b0, b1) in enumerate(self.table):
                 denom = (b1 - b0) - (a1 - a0)
-                if denom <= 0:
+                if j == cur or denom <= 0:
                     continue
                 x = (a0 - b0) / denom
                 if p < x < nxt_p and x < 1.0:
                     nxt_p, nxt = x, j
             if nxt is None:
-                break
-            out.append({"p_progression": float(nxt_p), "below": self.actions[cur],
-                        "above": self.actions[nxt]})
+                return tuple(out)
+            out.append(Threshold(float(nxt_p), self.actions[cur], self.actions[nxt]))
             p, cur = nxt_p, nxt
-        return out
 
     def evpi(self, p_ttp: float) -> float:
         """Expected value of perfect information about the diagnosis at ``p_ttp``."""
@@ -83,52 +131,66 @@ class Utilities:
         return {"scale": self.scale,
                 "utilities": {a: dict(zip(STATES, map(float, row)))
                               for a, row in zip(self.actions, self.table)},
-                "thresholds": self.thresholds()}
+                "thresholds": [t.to_dict() for t in self.thresholds()]}
+
+
+def bundled_sets() -> list[str]:
+    """Names of the bundled utilities sets other than the default (``symptomatic``)."""
+    return sorted(p.stem[len("utilities_"):] for p in default_priors_dir().glob("utilities_*.yaml"))
 
 
 def load_utilities(path: str | Path | None = None) -> Utilities:
     """Load utilities from YAML (default: the bundled ``priors/utilities.yaml``).
 
     ``path`` may also name a bundled set: ``"symptomatic"`` loads
-    ``priors/utilities_symptomatic.yaml``.
+    ``priors/utilities_symptomatic.yaml``. Unchanged files are read once.
 
     Raises
     ------
     SchemaError
-        Missing file, malformed YAML, an unknown action or state, or a non-numeric value.
+        Missing file, malformed YAML, or a document that does not match the schema (an
+        unknown action or state, a non-numeric value).
+
+    Examples
+    --------
+    >>> load_utilities("symptomatic").best_action(0.2)
+    'treat_as_necrosis'
     """
     p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
     bundled = default_priors_dir() / f"utilities_{path}.yaml"
     if path is not None and not p.is_file() and bundled.is_file():
         p = bundled  # a bundled set by name, e.g. "symptomatic"
-    doc = load_yaml(p)
-    file = p.name
-    if not isinstance(doc, dict) or not isinstance(doc.get("utilities"), dict):
-        raise SchemaError("expected a top-level 'utilities:' mapping action -> state -> value",
-                          file=file, path="utilities")
-    u = doc["utilities"]
-    unknown = sorted(set(u) - set(ACTIONS))
-    if unknown:
-        raise SchemaError(f"unknown action(s) {unknown}; valid: {list(ACTIONS)}",
-                          file=file, path="utilities")
-    missing = [a for a in ACTIONS if a not in u]
-    if missing:
-        raise SchemaError(f"missing action(s) {missing}", file=file, path="utilities")
-    table = np.zeros((len(ACTIONS), 2))
+    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+
+
+def _read(p: Path) -> Utilities:
+    doc = load_document(p, "utilities")
+    table = np.zeros((len(ACTIONS), len(STATES)))
     reasoning: dict[str, dict[str, str]] = {}
     for i, a in enumerate(ACTIONS):
-        row = u[a]
-        if not isinstance(row, dict) or sorted(row) != sorted(STATES):
-            raise SchemaError(f"expected exactly the states {list(STATES)}; got {row!r}",
-                              file=file, path=f"utilities.{a}")
         for j, s in enumerate(STATES):
-            cell = row[s]
-            val = cell.get("value") if isinstance(cell, dict) else cell
-            if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val):
-                raise SchemaError(f"expected a finite number; got {val!r}", file=file,
-                                  path=f"utilities.{a}.{s}")
+            cell = doc["utilities"][a][s]
+            val = cell["value"] if isinstance(cell, dict) else cell
+            if not math.isfinite(val):
+                raise SchemaError(f"expected a finite number; got {val!r}", file=p.name,
+                                  path=f"utilities.{a}.{s}", value=val)
             table[i, j] = float(val)
             if isinstance(cell, dict) and cell.get("reasoning"):
                 reasoning.setdefault(a, {})[s] = str(cell["reasoning"])
     return Utilities(actions=ACTIONS, table=table, scale=str(doc.get("scale", "utility points")),
                      reasoning=reasoning, file=str(p))
+
+
+def resolve_utilities(value: Utilities | str | Path | None, caller: str) -> Utilities:
+    """The ``utilities`` parameter of an analysis: a :class:`Utilities`, a YAML path, a
+    bundled set name, or None for the default."""
+    if value is None or isinstance(value, Utilities):
+        return value if value is not None else load_utilities()
+    if isinstance(value, (str, Path)):
+        if Path(value).is_file() or str(value) in bundled_sets():
+            return load_utilities(value)
+        must = (f"a Utilities, the path of a utilities YAML file, or a bundled set name among "
+                f"{bundled_sets()} (no such file)")
+    else:
+        must = "a Utilities, a path or a bundled set name"
+    raise fail("utilities", caller, must, value)
