@@ -1,1 +1,11 @@
-"""Stage 4: result objects shared by every analysis."""
+"""Stage 4: the result objects every analysis returns (one contract, :mod:`.base`) and
+the small typed values inside them (:mod:`.values`)."""
+
+from .base import Provenance, Result
+from .posterior import Posterior
+from .sensitivity import Sensitivity
+from .values import CredibleInterval, Threshold
+from .voi import ValueOfInformation
+
+__all__ = ["CredibleInterval", "Posterior", "Provenance", "Result", "Sensitivity",
+           "Threshold", "ValueOfInformation"]

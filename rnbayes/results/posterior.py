@@ -9,19 +9,21 @@ from typing import Any
 
 import pandas as pd
 
-from .jsonsafe import jsonable, records
-
-NOTICE = ("Research use only. rnbayes is not a medical device and must not be used to make "
-          "clinical decisions.")
+from .._provenance import NOTICE
+from .base import Result
+from .render import html_table, records
 
 #: conflict above this (natural log units) is flagged
 CONFLICT_FLAG = 0.0
 #: a finding "pulls hard" when |log10 LR| is at least this (a factor of 2)
 STRONG_LOG10_LR = math.log10(2.0)
 
+CONTRIBUTION_COLUMNS = ["node", "finding", "log10_lr", "likelihood_ratio",
+                        "p_progression_without", "favours"]
 
-@dataclass(frozen=True)
-class Posterior:
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class Posterior(Result):
     """Posterior probability of tumour progression vs radiation necrosis.
 
     Attributes
@@ -38,18 +40,24 @@ class Posterior:
     conflict : float
         Data-conflict score ``ln(prod_i P(e_i) / P(e))``; positive values mean the findings
         are less likely together than apart (they pull in opposite directions).
+    states : (str, str)
+        The target's states: the negative one (RN), then the positive one (TTP).
+    sources : pandas.DataFrame
+        The prior records behind the model (node, record, basis, quantity, source), for
+        reports; not part of ``to_dict()``.
     """
 
     p_progression: float
-    p_necrosis: float
     prior_progression: float
-    contributions: pd.DataFrame
+    contributions: pd.DataFrame = field(repr=False)
     conflict: float
-    evidence: dict[str, Any]
-    model_name: str
-    model_digest: str
     log_p_evidence: float
-    provenance: dict[str, str] = field(default_factory=dict)
+    states: tuple[str, str] = ("radiation_necrosis", "tumour_progression")
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def p_necrosis(self) -> float:
+        return 1.0 - self.p_progression
 
     # -- derived views --------------------------------------------------------------
     @property
@@ -73,10 +81,10 @@ class Posterior:
 
     @property
     def favoured(self) -> str:
-        return "tumour_progression" if self.p_progression >= 0.5 else "radiation_necrosis"
+        """The likelier target state."""
+        return self.states[1] if self.p_progression >= 0.5 else self.states[0]
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dictionary."""
+    def _content(self) -> dict[str, Any]:
         return {
             "p_progression": self.p_progression,
             "p_necrosis": self.p_necrosis,
@@ -86,13 +94,10 @@ class Posterior:
             "conflict": self.conflict,
             "conflict_flagged": self.conflict_flagged,
             "conflicting_findings": self.conflicting_findings,
-            "evidence": jsonable(self.evidence),
-            "model": {"name": self.model_name, "digest": self.model_digest, **self.provenance},
-            "notice": NOTICE,
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """The contributions table (alias kept for symmetry with other results)."""
+        """The contributions table."""
         return self.contributions.copy()
 
     def summary(self) -> str:
@@ -119,35 +124,25 @@ class Posterior:
         lines.append(NOTICE)
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(str(r.node))}</td><td>{html.escape(str(r.finding))}</td>"
-            f"<td style='text-align:right'>{r.log10_lr:+.2f}</td>"
-            f"<td style='text-align:right'>{r.likelihood_ratio:.2f}</td>"
-            f"<td style='text-align:right'>{r.p_progression_without:.3f}</td>"
-            f"<td>{html.escape(str(r.favours))}</td></tr>"
-            for r in self.contributions.itertuples()
-        )
+        esc = html.escape
+        shown = self.contributions.rename(columns={
+            "log10_lr": "log10 LR", "likelihood_ratio": "LR",
+            "p_progression_without": "P(TTP) without"})
+        table = (html_table(shown, digits=3) if not shown.empty else
+                 "<p>No findings given: the posterior is the population prior.</p>")
         conflict = f"{self.conflict:+.2f}"
         if self.conflict_flagged:
-            conflict += " &mdash; <b>conflicting: " + html.escape(
-                ", ".join(self.conflicting_findings)) + "</b>"
-        table = (
-            "<table><thead><tr><th>node</th><th>finding</th><th>log10 LR</th><th>LR</th>"
-            f"<th>P(TTP) without</th><th>favours</th></tr></thead><tbody>{rows}</tbody></table>"
-            if rows else "<p>No findings given: the posterior is the population prior.</p>"
-        )
+            conflict += " &mdash; <b>conflicting: " + esc(", ".join(self.conflicting_findings)) \
+                + "</b>"
         return (
             "<div class='rnbayes-posterior'>"
             f"<p><b>P(tumour progression) = {self.p_progression:.3f}</b>, "
             f"P(radiation necrosis) = {self.p_necrosis:.3f} "
             f"(prior {self.prior_progression:.3f})</p>{table}"
             f"<p>Data conflict: {conflict}</p>"
-            f"<p><small>{html.escape(self.model_name)} {html.escape(self.model_digest)}. "
-            f"{html.escape(NOTICE)}</small></p></div>"
+            f"<p><small>{esc(self.model_name)} {esc(self.model_digest)}. "
+            f"{esc(NOTICE)}</small></p></div>"
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,91 @@
+"""Rendering shared by every result and the report: JSON-safe values and tables as HTML
+(``DataFrame.to_html(escape=True)``) or Markdown."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def jsonable(x: Any) -> Any:
+    """``x`` with numpy scalars made Python, non-finite or missing numbers made ``None``,
+    mappings and sequences converted recursively, objects with ``to_dict()`` converted,
+    and anything else made a string.
+
+    Examples
+    --------
+    >>> jsonable({"a": np.float64(0.5), "b": float("nan"), "c": (1, np.int64(2))})
+    {'a': 0.5, 'b': None, 'c': [1, 2]}
+    """
+    if isinstance(x, Mapping):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return [jsonable(v) for v in x.tolist()]
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (np.integer, int)):
+        return int(x)
+    if isinstance(x, (np.floating, float)):
+        f = float(x)
+        return f if math.isfinite(f) else None
+    if x is None or isinstance(x, str):
+        return x
+    if hasattr(x, "to_dict"):
+        return jsonable(x.to_dict())
+    try:
+        if pd.isna(x):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(x)
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as a JSON-safe list of row dictionaries."""
+    return [jsonable(r) for r in df.to_dict(orient="records")]
+
+
+def html_table(df: pd.DataFrame, digits: int = 3, *, index: bool = False) -> str:
+    """An HTML table of ``df`` (``DataFrame.to_html``): every cell escaped, numbers to
+    ``digits`` decimals, missing values blank.
+
+    Examples
+    --------
+    >>> html_table(pd.DataFrame({"x": ["<b>"], "p": [0.5]}))
+    '<table class="rnbayes"><thead>...<tbody><tr><td>&lt;b&gt;</td><td>0.500</td></tr></tbody></table>'
+    """
+    body = df.to_html(escape=True, index=index, border=0, classes="rnbayes", justify="left",
+                      float_format=lambda v: f"{v:.{digits}f}", na_rep="")
+    body = body.replace(' class="dataframe rnbayes"', ' class="rnbayes"')
+    body = body.replace('<tr style="text-align: left;">', "<tr>")
+    return "".join(line.strip() for line in body.splitlines())
+
+
+def md_table(df: pd.DataFrame, digits: int = 3) -> str:
+    """A Markdown table of ``df`` (pipes in cells escaped), or ``_(none)_`` when empty.
+
+    Examples
+    --------
+    >>> print(md_table(pd.DataFrame({"x": ["a|b"], "p": [0.5]})))
+    | x | p |
+    |---|---|
+    | a\\|b | 0.500 |
+    """
+    if df.empty:
+        return "_(none)_"
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.{digits}f}"
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    sep = "|" + "---|" * len(df.columns)
+    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
+    return "\n".join([head, sep, *rows])
