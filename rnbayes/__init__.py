@@ -3,9 +3,13 @@
 A Bayesian network whose priors come from published incidence and test-accuracy
 figures. It turns what is known about one enhancing lesion at a brain-metastasis
 site treated with stereotactic radiosurgery into P(tumour progression) vs
-P(radiation necrosis), and says which findings drove it.
+P(radiation necrosis), says which findings drove it, and ranks additional tests by
+value of information.
 
 Research use only: rnbayes is not a medical device.
+
+This module is the public API; the stage subpackages (``spec``, ``engine``,
+``analysis``, ``results``, ``plots``, ``report``, ``cli``) are its implementation.
 
 Examples
 --------
@@ -20,33 +24,68 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+from ._provenance import NOTICE, __version__
 from .analysis.model import Model, load_model
-from .analysis.voi import ValueOfInformation
-from .errors import CaseFileError, EvidenceError, RnbayesError, RnbayesWarning, SpecError
-from .plots.sensitivity import plot_posterior_interval, plot_prior_curve, plot_tornado
-from .results.posterior import NOTICE, Posterior
-from .results.sensitivity import Sensitivity
-
-__version__ = "0.1.0"
+from .errors import (
+    CaseFileError,
+    EvidenceError,
+    ParameterError,
+    RnbayesError,
+    RnbayesWarning,
+    SchemaError,
+    SemanticError,
+    SpecError,
+)
+from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
+from .report import build_report
+from .results import (
+    CredibleInterval,
+    Posterior,
+    Provenance,
+    Result,
+    Sensitivity,
+    Threshold,
+    ValueOfInformation,
+)
+from .spec.case import Case, load_case
+from .spec.catalog import CandidateTest, Catalog, load_catalog
+from .spec.utilities import Utilities, load_utilities
 
 __all__ = [
     "NOTICE",
+    "CandidateTest",
+    "Case",
     "CaseFileError",
+    "Catalog",
+    "CredibleInterval",
     "EvidenceError",
     "Model",
+    "ParameterError",
     "Posterior",
+    "Provenance",
+    "Result",
     "RnbayesError",
     "RnbayesWarning",
+    "SchemaError",
+    "SemanticError",
     "Sensitivity",
     "SpecError",
+    "Threshold",
+    "Utilities",
     "ValueOfInformation",
     "__version__",
+    "build_report",
+    "load_case",
+    "load_catalog",
     "load_model",
+    "load_utilities",
     "plot_posterior_interval",
     "plot_prior_curve",
+    "plot_test_values",
     "plot_tornado",
     "posterior",
     "sensitivity",
@@ -80,7 +119,12 @@ def posterior(evidence: Mapping[str, Any] | None = None) -> Posterior:
     return load_model().posterior(evidence)
 
 
-def value_of_information(evidence: Mapping[str, Any] | None = None, **kwargs: Any) -> ValueOfInformation:
+def value_of_information(evidence: Mapping[str, Any] | None = None, *,
+                         tests: Iterable[str] | None = None,
+                         utilities: Utilities | str | Path | None = None,
+                         rank_by: str = "net_value",
+                         catalog: Catalog | str | Path | None = None,
+                         pairs: bool | int = True) -> ValueOfInformation:
     """Value of information of each additional test on the default model.
 
     See :meth:`Model.value_of_information` for the parameters.
@@ -88,14 +132,19 @@ def value_of_information(evidence: Mapping[str, Any] | None = None, **kwargs: An
     Examples
     --------
     >>> import rnbayes
-    >>> voi = rnbayes.value_of_information({"enhancement_pattern": "thin_rim", "months_since_srs": 6})
+    >>> voi = rnbayes.value_of_information({"enhancement_pattern": "thin_rim",
+    ...                                     "months_since_srs": 6}, utilities="symptomatic")
     >>> list(voi.table.columns[:2])
     ['test', 'label']
     """
-    return load_model().value_of_information(evidence, **kwargs)
+    return load_model().value_of_information(evidence, tests=tests, utilities=utilities,
+                                             rank_by=rank_by, catalog=catalog, pairs=pairs)
 
 
-def sensitivity(evidence: Mapping[str, Any] | None = None, **kwargs: Any) -> Sensitivity:
+def sensitivity(evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_000,
+                seed: int = 0, utilities: Utilities | str | Path | None = None,
+                catalog: Catalog | str | Path | None = None, level: float = 0.95,
+                progress: bool | None = None) -> Sensitivity:
     """Uncertainty and sensitivity analysis of one case on the default model.
 
     See :meth:`Model.sensitivity` for the parameters.
@@ -103,8 +152,10 @@ def sensitivity(evidence: Mapping[str, Any] | None = None, **kwargs: Any) -> Sen
     Examples
     --------
     >>> import rnbayes
-    >>> sens = rnbayes.sensitivity({"enhancement_pattern": "nodular"}, n_draws=300, progress=False)
+    >>> sens = rnbayes.sensitivity({"enhancement_pattern": "nodular"}, n_draws=300,
+    ...                            utilities="symptomatic", progress=False)
     >>> 0.0 <= sens.p_decision_differs <= 1.0
     True
     """
-    return load_model().sensitivity(evidence, **kwargs)
+    return load_model().sensitivity(evidence, n_draws=n_draws, seed=seed, utilities=utilities,
+                                    catalog=catalog, level=level, progress=progress)

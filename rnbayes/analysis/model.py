@@ -1,31 +1,47 @@
-"""The compiled model: validated spec + sourced records + exact inference engine."""
+"""The model users hold: the compiled spec plus the analyses as methods.
+
+A :class:`Model` never changes: its tables are read-only and a what-if returns a new
+model (``model.with_records({"p_ttp_enlarging_lesion": 0.5})``), with its own caches and
+its own digest. So :func:`load_model` can hand the same object to every caller; it
+re-reads the files when any of them changes on disk.
+"""
 
 from __future__ import annotations
 
-import math
 import textwrap
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..engine.network import DiscreteNetwork
-from ..errors import EvidenceError, suggest
+from ..engine.pgmpy import to_pgmpy
 from ..results.posterior import Posterior
-from ..spec import generators as _cpt
-from ..spec.evidence import Finding, engine_evidence, parse_evidence
-from ..spec.network import NetworkSpec, build_tables, load_network
-from ..spec.records import Record, short_citation
+from ..results.sensitivity import Sensitivity
+from ..results.voi import ValueOfInformation
+from ..spec.catalog import Catalog
+from ..spec.compiled import CompiledModel
+from ..spec.network import load_spec
+from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
+from ..spec.utilities import Utilities
+from ..spec.yamlio import FileCache
+from . import posterior as _posterior
+from . import voi as _voi
+from .sensitivity import sensitivity as _sensitivity
+
+_MODELS = FileCache(4)
 
 
-class Model:
+@dataclass(frozen=True, eq=False)
+class Model(CompiledModel):
     """An RN-vs-TTP Bayesian network built from a spec and sourced prior records.
 
-    Create it with :func:`rnbayes.load_model`.
+    Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records`` and
+    ``with_tables`` return new models.
 
     Examples
     --------
@@ -36,111 +52,22 @@ class Model:
     >>> post = model.posterior({"enhancement_pattern": "nodular"})
     >>> round(post.p_progression + post.p_necrosis, 12)
     1.0
+    >>> what_if = model.with_records({"p_ttp_enlarging_lesion": 0.5})
+    >>> round(what_if.prior_progression, 12), what_if.digest != model.digest
+    (0.5, True)
     """
 
-    def __init__(self, spec: NetworkSpec, records: dict[str, Record], tables: dict[str, np.ndarray],
-                 *, network_path: Path, priors_path: Path):
-        self.spec = spec
-        self.records = records
-        self.network_path = Path(network_path)
-        self.priors_path = Path(priors_path)
-        self.network = DiscreteNetwork(
-            states={n: spec.states(n) for n in spec.order},
-            parents={n: spec.parents(n) for n in spec.order},
-            cpts=tables,
-        )
-        self._prior: float | None = None
-
-    # -- vocabulary ------------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def digest(self) -> str:
-        """Hash of the network spec and every prior record (changes when any number does)."""
-        return self.spec.digest
-
-    @property
-    def target(self) -> str:
-        return self.spec.target
-
-    @property
-    def nodes(self) -> tuple[str, ...]:
-        """All node names in topological order (including the target and latent nodes)."""
-        return self.spec.order
-
-    @property
-    def observable(self) -> tuple[str, ...]:
-        """Nodes that can be given as evidence."""
-        return tuple(n for n in self.spec.order
-                     if n != self.target and not self.spec.nodes[n].get("latent"))
-
-    def _check_node(self, node: str) -> None:
-        if node not in self.spec.nodes:
-            raise EvidenceError(f"unknown node {node!r}{suggest(node, self.nodes)} "
-                                f"(valid: {', '.join(self.nodes)})")
-
-    def states(self, node: str) -> tuple[str, ...]:
-        """State names of ``node``."""
-        self._check_node(node)
-        return self.spec.states(node)
-
-    def parents(self, node: str) -> tuple[str, ...]:
-        self._check_node(node)
-        return self.spec.parents(node)
-
-    def records_for(self, node: str) -> list[Record]:
-        """The prior records feeding ``node``'s table, in spec order."""
-        self._check_node(node)
-        seen: list[str] = []
-        for _, ref in _cpt.spec_record_refs(self.spec.nodes[node]):
-            for rid in _cpt.ref_ids(ref):
-                if rid not in seen:
-                    seen.append(rid)
-        return [self.records[r] for r in seen]
-
-    def describe(self, node: str) -> str:
-        """What ``node`` means, its states, parents, how numbers convert, and its sources."""
-        self._check_node(node)
-        nd = self.spec.nodes[node]
-        out = [f"{node} ({nd['group']}{', latent' if nd.get('latent') else ''})",
-               textwrap.fill(nd["description"], 88, initial_indent="  ", subsequent_indent="  "),
-               f"  states: {', '.join(nd['states'])}"]
-        if nd.get("parents"):
-            out.append(f"  parents: {', '.join(nd['parents'])}")
-        out.append(f"  table: {nd['cpt']['generator']}")
-        for m in self.spec.measures.values():
-            if m.node == node:
-                cites = "; ".join(short_citation(s) for s in m.sources)
-                out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
-        recs = self.records_for(node)
-        if recs:
-            out.append("  sources:")
-            for r in recs:
-                point = r.point()
-                val = (", ".join(f"{s}={v:.3f}" for s, v in zip(r.states, point))
-                       if isinstance(point, np.ndarray) else f"{point:.3g}")
-                out.append(f"    {r.id} [{r.basis}] = {val}: {r.label}")
-        return "\n".join(out)
-
-    # -- inference -------------------------------------------------------------------
-    def findings(self, evidence: Mapping[str, Any] | None) -> dict[str, Finding]:
-        """Validate evidence (see :func:`rnbayes.posterior` for the accepted forms)."""
-        return parse_evidence(self.spec, evidence)
-
-    def _p_target(self, ev: Mapping[str, Any]) -> tuple[float, float]:
-        post, p_e = self.network.query([self.target], ev)
-        k = self.spec.states(self.target).index(self.spec.positive)
-        return float(post[k]), float(p_e)
-
-    @property
+    @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        if self._prior is None:
-            self._prior = self._p_target({})[0]
-        return self._prior
+        return _posterior.p_target(self, {})[0]
 
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """The prior records behind every table: node, record, basis, quantity, source."""
+        return _posterior.sources_frame(self)
+
+    # -- analyses --------------------------------------------------------------------
     def posterior(self, evidence: Mapping[str, Any] | None = None) -> Posterior:
         """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
@@ -159,45 +86,15 @@ class Model:
             Unknown node or state, out-of-range number, evidence on the target or a
             latent node, or findings that are impossible together.
         """
-        findings = self.findings(evidence)
-        ev = engine_evidence(self.spec, findings)
-        p, p_e = self._p_target(ev)
-        if not p_e > 0 or not math.isfinite(p):
-            listed = ", ".join(f"{n}={f.describe()}" for n, f in findings.items())
-            raise EvidenceError(f"the findings are impossible together under the model "
-                                f"(probability 0): {listed}")
-        rows = []
-        log_marginals = 0.0
-        for node, f in findings.items():
-            rest = {k: v for k, v in ev.items() if k != node}
-            p_without, _ = self._p_target(rest)
-            _, p_single = self.network.query([], {node: ev[node]})
-            log_marginals += math.log(float(p_single))
-            l10 = _log10_odds(p) - _log10_odds(p_without)
-            rows.append({
-                "node": node,
-                "finding": f.describe(),
-                "log10_lr": l10,
-                "likelihood_ratio": 10.0 ** l10 if math.isfinite(l10) else float("inf"),
-                "p_progression_without": p_without,
-                "favours": "TTP" if l10 > 1e-12 else ("RN" if l10 < -1e-12 else "neither"),
-            })
-        contrib = pd.DataFrame(rows, columns=["node", "finding", "log10_lr", "likelihood_ratio",
-                                              "p_progression_without", "favours"])
-        if not contrib.empty:
-            order = contrib["log10_lr"].abs().sort_values(ascending=False, kind="stable").index
-            contrib = contrib.loc[order].reset_index(drop=True)
-        conflict = log_marginals - math.log(p_e) if findings else 0.0
-        return Posterior(
-            p_progression=p, p_necrosis=1.0 - p, prior_progression=self.prior_progression,
-            contributions=contrib, conflict=conflict,
-            evidence={n: f.given for n, f in findings.items()},
-            model_name=self.name, model_digest=self.digest, log_p_evidence=math.log(p_e),
-            provenance=_versions(),
-        )
+        return _posterior.posterior(self, evidence, prior=self.prior_progression,
+                                    sources=self.sources)
 
-    # -- decisions -------------------------------------------------------------------
-    def value_of_information(self, evidence: Mapping[str, Any] | None = None, **kwargs: Any):
+    def value_of_information(self, evidence: Mapping[str, Any] | None = None, *,
+                             tests: Iterable[str] | None = None,
+                             utilities: Utilities | str | Path | None = None,
+                             rank_by: str = "net_value",
+                             catalog: Catalog | str | Path | None = None,
+                             pairs: bool | int = True) -> ValueOfInformation:
         """Rank the additional tests by how much each would change the answer and the decision.
 
         Parameters
@@ -205,19 +102,21 @@ class Model:
         evidence : mapping, optional
             Current findings (same forms as :meth:`posterior`).
         tests : list of str, optional
-            Test ids from ``networks/tests.yaml`` (default: all).
-        utilities : Utilities or path, optional
-            Decision utilities (default: ``priors/utilities.yaml``).
+            Test ids from the catalogue (default: all).
+        utilities : Utilities, path or bundled set name, optional
+            Decision utilities (default: ``priors/utilities.yaml``; ``"symptomatic"``).
         rank_by : str
             ``net_value`` (default), ``evsi``, ``mutual_information``,
             ``expected_abs_change`` or ``p_action_change``.
+        catalog : Catalog or path, optional
+            Candidate tests (default: ``tests.yaml`` beside the network, else bundled).
         pairs : bool or int
             Evaluate pairs of tests (True), none (False), or pairs among the top k.
 
         Returns
         -------
         ValueOfInformation
-            ``.table`` (ranked), ``.what_if``, ``.best_pairs``, ``.thresholds``.
+            ``.table`` (ranked), ``.what_if``, ``.pairs``, ``.thresholds``.
 
         Examples
         --------
@@ -226,108 +125,86 @@ class Model:
         >>> bool((voi.table["evsi"] >= 0).all())
         True
         """
-        from .voi import value_of_information
-
-        return value_of_information(self, evidence, **kwargs)
+        return _voi.value_of_information(self, evidence, tests=tests, utilities=utilities,
+                                         rank_by=rank_by, catalog=catalog, pairs=pairs)
 
     def sensitivity(self, evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_000,
-                    seed: int = 0, utilities: Any = None, progress: bool | None = None):
+                    seed: int = 0, utilities: Utilities | str | Path | None = None,
+                    catalog: Catalog | str | Path | None = None, level: float = 0.95,
+                    progress: bool | None = None) -> Sensitivity:
         """How much this case's P(TTP) and decision depend on the published figures.
 
         Draws every sourced parameter from its distribution (``n_draws`` times, seeded),
-        and adds one-way (tornado) analysis, flip points and the prior curve.
-
-        Parameters
-        ----------
-        evidence : mapping, optional
-            The case's findings (same forms as :meth:`posterior`).
-        n_draws : int
-            Monte Carlo parameter draws (default 10,000).
-        seed : int
-            Random seed; the same seed gives the same result.
-        utilities : Utilities, optional
-            Decision utilities (default: ``priors/utilities.yaml``).
-        progress : bool, optional
-            Show a progress bar (default: only for runs longer than about 2 s).
+        and adds one-way (tornado) analysis, flip points and the prior curve. The
+        parameters are those of :func:`rnbayes.analysis.sensitivity.sensitivity`.
 
         Returns
         -------
         Sensitivity
-            ``.interval`` (dict: level, low, high, mean, median), ``.p_decision_differs``,
-            ``.tornado``, ``.flip_points``,
-            ``.prior_curve``, ``.voi_intervals``.
+            ``.interval`` (a CredibleInterval), ``.p_decision_differs``, ``.tornado``,
+            ``.flip_points``, ``.prior_curve``, ``.voi_intervals``.
 
         Examples
         --------
         >>> import rnbayes
         >>> sens = rnbayes.load_model().sensitivity({"enhancement_pattern": "thin_rim"},
         ...                                         n_draws=500, seed=1, progress=False)
-        >>> 0.0 <= sens.interval["low"] <= sens.interval["high"] <= 1.0
+        >>> lo, hi = sens.interval
+        >>> 0.0 <= lo <= hi <= 1.0
         True
         """
-        from .sensitivity import sensitivity
+        return _sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
+                            catalog=catalog, level=level, progress=progress)
 
-        return sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
-                           progress=progress)
-
-    # -- tables ----------------------------------------------------------------------
-    def build_tables(self, values) -> dict[str, np.ndarray]:
-        """Regenerate every table from ``values(record_id) -> (B, ...)`` (batched)."""
-        return build_tables(self.spec, self.records, values)
+    # -- looking inside ----------------------------------------------------------------
+    def describe(self, node: str) -> str:
+        """What ``node`` means, its states, parents, how numbers convert, and its sources."""
+        self._check_node(node)
+        nd = self.spec.nodes[node]
+        out = [f"{node} ({nd.group}{', latent' if nd.latent else ''})",
+               textwrap.fill(nd.description, 88, initial_indent="  ", subsequent_indent="  "),
+               f"  states: {', '.join(nd.states)}"]
+        if nd.parents:
+            out.append(f"  parents: {', '.join(nd.parents)}")
+        given = " (given directly with with_tables)" if node in self.given_tables else ""
+        out.append(f"  table: {nd.cpt.name}{given}")
+        for m in nd.measures:
+            cites = "; ".join(short_citation(s) for s in m.sources)
+            out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
+        recs = self.records_for(node)
+        if recs:
+            out.append("  sources:")
+            for r in recs:
+                point = r.point()
+                val = (", ".join(f"{s}={v:.3f}" for s, v in zip(r.states or (), point))
+                       if isinstance(point, np.ndarray) else f"{point:.3g}")
+                out.append(f"    {r.id} [{r.basis}] = {val}: {r.label}")
+        return "\n".join(out)
 
     def cpt(self, node: str) -> pd.DataFrame:
         """``node``'s table as a DataFrame: rows are its states, columns parent configurations."""
         self._check_node(node)
         arr = self.network.cpts[node]
         parents = self.spec.parents(node)
-        if parents:
-            cols = pd.MultiIndex.from_product([self.spec.states(p) for p in parents], names=parents)
-        else:
-            cols = pd.Index(["p"])
-        return pd.DataFrame(arr.reshape(arr.shape[0], -1), index=pd.Index(self.states(node), name=node),
-                            columns=cols)
+        cols = (pd.MultiIndex.from_product([self.spec.states(p) for p in parents], names=parents)
+                if parents else pd.Index(["p"]))
+        return pd.DataFrame(arr.reshape(arr.shape[0], -1),
+                            index=pd.Index(self.states(node), name=node), columns=cols)
 
-    def to_pgmpy(self):
+    def to_pgmpy(self) -> Any:
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""
-        from ..engine.pgmpy import to_pgmpy
-
-        return to_pgmpy(self.network, latents={n for n in self.nodes
-                                               if self.spec.nodes[n].get("latent")})
+        return to_pgmpy(self.network, latents=set(self.spec.latent))
 
     def __repr__(self) -> str:
         return (f"<rnbayes.Model {self.name!r}: {len(self.nodes)} nodes, "
                 f"{len(self.records)} sourced records, digest {self.digest}>")
 
 
-def _log10_odds(p: float) -> float:
-    if p <= 0.0:
-        return float("-inf")
-    if p >= 1.0:
-        return float("inf")
-    return math.log10(p) - math.log10(1.0 - p)
-
-
-@lru_cache(maxsize=1)
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for pkg in ("rnbayes", "numpy", "pgmpy"):
-        try:
-            out[f"{pkg}_version"] = version(pkg)
-        except PackageNotFoundError:
-            out[f"{pkg}_version"] = "not installed"
-    return out
-
-
-@lru_cache(maxsize=4)
-def _load_cached(network: str, priors: str) -> Model:
-    spec, records, tables = load_network(Path(network), Path(priors))
-    return Model(spec, records, tables, network_path=Path(network), priors_path=Path(priors))
-
-
 def load_model(network: str | Path | None = None, priors: str | Path | None = None) -> Model:
     """Load and validate a network spec and its prior records.
+
+    The model is kept while its files are unchanged (the same object is returned; it is
+    immutable, so sharing it is safe); editing any of them makes the next call re-read.
 
     Parameters
     ----------
@@ -343,15 +220,21 @@ def load_model(network: str | Path | None = None, priors: str | Path | None = No
     Raises
     ------
     SpecError
-        The spec or a prior file is malformed (schema) or inconsistent (semantics).
+        The spec or a prior file is malformed (SchemaError) or inconsistent
+        (SemanticError).
 
     Examples
     --------
     >>> import rnbayes
     >>> model = rnbayes.load_model()
-    >>> "rcbv" in model.nodes
+    >>> "rcbv" in model.nodes and rnbayes.load_model() is model
     True
     """
-    net = Path(network) if network is not None else default_network_path()
-    pri = Path(priors) if priors is not None else default_priors_dir()
-    return _load_cached(str(net.resolve()), str(pri.resolve()))
+    net = (Path(network) if network is not None else default_network_path()).resolve()
+    pri = (Path(priors) if priors is not None else default_priors_dir()).resolve()
+
+    def build() -> Model:
+        records = load_records(pri)
+        return Model.build(load_spec(net, records), records, network_path=net, priors_path=pri)
+
+    return _MODELS.get((str(net), str(pri)), lambda: [net, *record_files(pri)], build)

@@ -1,6 +1,7 @@
 """Plots of a :class:`~rnbayes.results.sensitivity.Sensitivity` result.
 
 Each takes a result and ``ax=None``, draws already-computed numbers and returns the Axes.
+Without ``ax`` a new figure is made with pyplot's current backend (never switched).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from typing import Any
 
 import numpy as np
 
-_ACTION_COLOURS = {"treat_as_necrosis": "#3b7dd8", "surveillance": "#9a9a9a",
-                   "treat_as_progression": "#d8533b"}
+from ..results.sensitivity import Sensitivity
 
 
 def _axes(ax: Any, size: tuple[float, float]) -> Any:
@@ -21,29 +21,28 @@ def _axes(ax: Any, size: tuple[float, float]) -> Any:
     return ax
 
 
-def _thresholds(ax: Any, sens: Any, *, horizontal: bool) -> None:
+def _thresholds(ax: Any, sens: Sensitivity, *, horizontal: bool) -> None:
     for t in sens.thresholds:
         line = ax.axhline if horizontal else ax.axvline
-        line(t["p_progression"], color="k", ls=":", lw=1)
-        label = f"{t['below']} | {t['above']}"
+        line(t.p, color="k", ls=":", lw=1)
+        label = f"{t.below} | {t.above}"
         if horizontal:
-            ax.annotate(label, (0.01, t["p_progression"]), xycoords=("axes fraction", "data"),
+            ax.annotate(label, (0.01, t.p), xycoords=("axes fraction", "data"),
                         fontsize=7, va="bottom")
         else:
-            ax.annotate(label, (t["p_progression"], 0.99), xycoords=("data", "axes fraction"),
+            ax.annotate(label, (t.p, 0.99), xycoords=("data", "axes fraction"),
                         fontsize=7, rotation=90, ha="right", va="top")
 
 
-def plot_tornado(sens: Any, ax: Any = None, *, top: int = 10) -> Any:
-    """Tornado: P(TTP) with each parameter at its 2.5% and 97.5% quantile.
+def plot_tornado(sens: Sensitivity, *, ax: Any = None, top: int = 10) -> Any:
+    """Tornado: P(TTP) with each parameter at its lower and upper quantile (2.5% and
+    97.5% at the default level).
 
     Examples
     --------
-    >>> import matplotlib; matplotlib.use("Agg")
     >>> import rnbayes
-    >>> from rnbayes.analysis.sensitivity import sensitivity
-    >>> s = sensitivity(rnbayes.load_model(), {"enhancement_pattern": "nodular"}, n_draws=200,
-    ...                 progress=False)
+    >>> s = rnbayes.sensitivity({"enhancement_pattern": "nodular"}, n_draws=200,
+    ...                         progress=False)
     >>> plot_tornado(s).get_xlabel()
     'P(tumour progression)'
     """
@@ -62,20 +61,21 @@ def plot_tornado(sens: Any, ax: Any = None, *, top: int = 10) -> Any:
     ax.set_xlabel("P(tumour progression)")
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color="#6a9fd8", label="parameter at 2.5% quantile"),
-                       Patch(color="#d88a6a", label="parameter at 97.5% quantile")],
+    lo_q, hi_q = (1 - sens.interval.level) / 2, (1 + sens.interval.level) / 2
+    ax.legend(handles=[Patch(color="#6a9fd8", label=f"parameter at {lo_q:.1%} quantile"),
+                       Patch(color="#d88a6a", label=f"parameter at {hi_q:.1%} quantile")],
               fontsize=7, loc="lower left")
     ax.set_title(f"One-way sensitivity (point P(TTP) = {p0:.3f})", fontsize=10)
     return ax
 
 
-def plot_posterior_interval(sens: Any, ax: Any = None, *, bins: int = 50) -> Any:
+def plot_posterior_interval(sens: Sensitivity, *, ax: Any = None, bins: int = 50) -> Any:
     """Histogram of P(TTP) over parameter draws with the credible interval and thresholds."""
     ax = _axes(ax, (7, 3.5))
     iv = sens.interval
     ax.hist(sens.draws, bins=np.linspace(0, 1, bins + 1), color="#8fb3d9", density=True)
-    ax.axvspan(iv["low"], iv["high"], color="#8fb3d9", alpha=0.25,
-               label=f"{iv['level']:.0%} interval {iv['low']:.3f}-{iv['high']:.3f}")
+    ax.axvspan(iv.low, iv.high, color="#8fb3d9", alpha=0.25,
+               label=f"{iv.level:.0%} interval {iv.low:.3f}-{iv.high:.3f}")
     ax.axvline(sens.p_progression, color="k", lw=1.5,
                label=f"point estimate {sens.p_progression:.3f}")
     _thresholds(ax, sens, horizontal=False)
@@ -88,7 +88,7 @@ def plot_posterior_interval(sens: Any, ax: Any = None, *, bins: int = 50) -> Any
     return ax
 
 
-def plot_prior_curve(sens: Any, ax: Any = None) -> Any:
+def plot_prior_curve(sens: Sensitivity, *, ax: Any = None) -> Any:
     """P(TTP | findings) against the prior P(TTP), with decision thresholds."""
     ax = _axes(ax, (5.5, 5))
     pc = sens.prior_curve

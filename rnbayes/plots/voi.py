@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..results.voi import ValueOfInformation
 
-def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any:
+
+def plot_test_values(voi: ValueOfInformation, *, ax: Any = None, show_cost: bool = True) -> Any:
     """Horizontal bars of each test's EVSI and net value (utility points), EVPI as a line.
 
     Draws only what :class:`~rnbayes.analysis.voi.ValueOfInformation` already holds; computes
@@ -24,11 +26,8 @@ def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import rnbayes
-    >>> from rnbayes.analysis.voi import value_of_information
-    >>> voi = value_of_information(rnbayes.load_model(), {}, pairs=False)
+    >>> voi = rnbayes.value_of_information({}, pairs=False)
     >>> ax = plot_test_values(voi)
     >>> ax.get_xlabel().startswith("value")
     True
@@ -67,13 +66,3 @@ def plot_test_values(voi: Any, ax: Any = None, *, show_cost: bool = True) -> Any
               fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
-
-
-def png_base64(fig: Any, *, dpi: int = 100) -> str:
-    """``fig`` as a base64 PNG string, for embedding in a self-contained report."""
-    import base64
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")

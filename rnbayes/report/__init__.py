@@ -1,1 +1,5 @@
-"""Stage 5: case reports built from already-computed results."""
+"""Stage 5: case reports (HTML, Markdown, JSON) laid out from already-computed results."""
+
+from .document import FORMATS, build_report
+
+__all__ = ["FORMATS", "build_report"]
