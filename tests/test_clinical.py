@@ -69,7 +69,6 @@ def test_immunotherapy_moves_posterior_less_than_005(model):
 
 def test_three_positive_perfusion_tests_are_not_multiplied(model):
     pos = {"rcbv": "elevated", "ktrans": "elevated", "asl_cbf": "elevated"}
-    combined = model.posterior(pos).contributions  # noqa: F841 (exercise the path)
     prior = log_odds(model.prior_progression)
     joint_lr = log_odds(p(model, **pos)) - prior
     singles = sum(log_odds(p(model, **{k: v})) - prior for k, v in pos.items())

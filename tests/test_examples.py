@@ -1,22 +1,15 @@
 """Each worked example case moves the posterior in the direction the review reports."""
 
-from pathlib import Path
-
 import pytest
 
-from rnbayes.spec.case import load_case
-
-CASES = sorted((Path(__file__).parent.parent / "examples" / "cases").glob("*.yaml"))
-
-
-def test_there_are_figure_cases():
-    assert len([c for c in CASES if c.name.startswith("fig")]) >= 12
+from rnbayes import load_case
+from tests.helpers import CASES
 
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
 def test_case_direction(model, path):
     case = load_case(path)
-    expected = case.extra.get("expected")
+    expected = case.expected
     assert expected, f"{path.name} has no 'expected' block"
     post = model.posterior(case.evidence)
     towards = expected["direction"]

@@ -1,0 +1,199 @@
+"""Sensitivity analysis: reproducible draws, a tornado and flip points that a full rebuild of
+the model (``with_records``) confirms, the prior curve, and parameter errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import rnbayes
+from rnbayes.analysis.sensitivity import sensitivity
+from rnbayes.analysis.sensitivity.parameters import p_rows, parameters
+from rnbayes.errors import ParameterError
+from rnbayes.spec.utilities import load_utilities
+from tests.helpers import CASES
+
+NODULAR = {"enhancement_pattern": "nodular", "rcbv": 2.5}
+RIM = {"enhancement_pattern": "thin_rim"}
+
+
+@pytest.fixture(scope="module")
+def sens_nodular(model):
+    return sensitivity(model, NODULAR, n_draws=3000, seed=7, progress=False)
+
+
+def moved(model, par, value):
+    """The ``with_records`` override that sets one parameter to ``value`` (a Dirichlet
+    component with the other components rescaled proportionally)."""
+    rec = model.records[par.record]
+    if par.component is None:
+        return value
+    point = np.asarray(rec.point())
+    v = point * (1 - value) / (1 - point[par.component])
+    v[par.component] = value
+    return dict(zip(rec.states, v))
+
+
+def rebuilt(model, findings, par, value):
+    """P(TTP) with the parameter at ``value``, by rebuilding the whole model."""
+    return model.with_records({par.record: moved(model, par, value)}).posterior(
+        findings).p_progression
+
+
+def test_reproducible_with_seed(model):
+    a = sensitivity(model, RIM, n_draws=400, seed=3, progress=False)
+    b = sensitivity(model, RIM, n_draws=400, seed=3, progress=False)
+    c = sensitivity(model, RIM, n_draws=400, seed=4, progress=False)
+    assert np.array_equal(a.draws, b.draws) and a == b and a.interval == b.interval
+    assert not np.array_equal(a.draws, c.draws) and a != c
+
+
+def test_interval_brackets_point_sensibly(sens_nodular):
+    s = sens_nodular
+    lo, hi = s.interval
+    assert 0.0 <= lo < s.median < hi <= 1.0 and s.interval.level == 0.95
+    assert lo <= s.p_progression <= hi
+    assert abs(s.mean - s.p_progression) < 0.1
+    assert s.n_records_drawn > 10 and s.seed == 7
+
+
+def test_level_sets_the_interval(model):
+    wide = sensitivity(model, RIM, n_draws=400, seed=3, level=0.99, progress=False)
+    narrow = sensitivity(model, RIM, n_draws=400, seed=3, level=0.5, progress=False)
+    assert narrow.interval.width < wide.interval.width and narrow.interval.level == 0.5
+    np.testing.assert_array_equal(wide.draws, narrow.draws)
+
+
+def test_tornado_rows_match_a_full_rebuild(model, sens_nodular):
+    t = sens_nodular.tornado
+    assert list(t["swing"].round(12)) == sorted(t["swing"].round(12), reverse=True)
+    assert (t["source"].str.len() > 0).all()
+    pars = {p.name: p for p in parameters(model, list(model.records))}
+    kinds = set()
+    for row in t.head(4).itertuples():  # the top rows, Beta and Dirichlet alike
+        par = pars[row.parameter]
+        kinds.add(par.component is None)
+        assert rebuilt(model, NODULAR, par, row.value_low) == pytest.approx(row.low, abs=1e-12)
+        assert rebuilt(model, NODULAR, par, row.value_high) == pytest.approx(row.high, abs=1e-12)
+
+
+def check_flips(model, findings, sens, confirm) -> int:
+    """Each reported flip value, moved just past on both sides, changes the action to the
+    one stated; ``confirm(par, values) -> P(TTP)``. Returns how many flips were reported."""
+    u = load_utilities()
+    base = int(u.best_index(sens.p_progression))
+    pars = {p.name: p for p in parameters(model, list(model.records))}
+    assert len(sens.flip_points) > 0
+    flipped = 0
+    for r in sens.flip_points.itertuples():
+        if np.isnan(r.flip_value):
+            assert "no value" in r.statement and pd.isna(r.action_beyond)
+            continue
+        eps = 1e-5 * max(1.0, abs(r.flip_value))
+        side = 1 if r.flip_value > r.point else -1
+        before, after = confirm(pars[r.parameter], [r.flip_value - side * eps,
+                                                    r.flip_value + side * eps])
+        assert int(u.best_index(before)) == base
+        assert u.actions[int(u.best_index(after))] == r.action_beyond != u.actions[base]
+        flipped += 1
+    return flipped
+
+
+def test_flip_points_are_confirmed_by_a_full_rebuild(model, sens_nodular):
+    def confirm(par, values):
+        return [rebuilt(model, NODULAR, par, v) for v in values]
+
+    assert check_flips(model, NODULAR, sens_nodular, confirm) >= 1
+    methods = set(sens_nodular.flip_points["method"])
+    assert methods <= {"exact one-way function", "grid search"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_sensitivity_runs_on_every_example_case(model, case):
+    evidence = rnbayes.load_case(case).evidence
+    sens = model.sensitivity(evidence, n_draws=200, seed=3, progress=False)
+    lo, hi = sens.interval
+    assert 0.0 <= lo <= hi <= 1.0 and not sens.tornado.empty
+    ev = model.engine_evidence(model.findings(evidence))
+    check_flips(model, evidence, sens, lambda par, values: p_rows(model, ev, [(par, np.array(values))]))
+
+
+def test_prior_curve_passes_through_case_and_thresholds(sens_nodular):
+    s = sens_nodular
+    pc = s.prior_curve
+    assert np.all(np.diff(pc["p_progression"]) >= -1e-12)
+    assert abs(np.interp(s.prior_case, pc["prior_progression"], pc["p_progression"])
+               - s.p_progression) < 2e-3
+    for t in s.prior_thresholds:
+        post = np.interp(t["prior_progression"], pc["prior_progression"], pc["p_progression"])
+        assert abs(post - t["p_progression"]) < 5e-3
+
+
+def test_prior_case_is_the_context_only_posterior(model, sens_nodular):
+    ctx = model.posterior({}).p_progression  # NODULAR has no context findings
+    assert sens_nodular.prior_case == pytest.approx(ctx, abs=1e-12)
+
+
+def test_voi_intervals_skip_observed_and_are_valid(sens_nodular):
+    v = sens_nodular.voi_intervals
+    assert len(v) > 0 and not v["nodes"].str.fullmatch("rcbv").any()
+    assert (v["mi_low"] <= v["mi_median"]).all() and (v["mi_median"] <= v["mi_high"]).all()
+    assert (v["mi_low"] >= -1e-12).all() and (v["mi_high"] <= 1.0 + 1e-12).all()
+    assert abs(v["p_best"].sum() - 1.0) < 1e-9
+
+
+def test_to_dict_is_json_safe(sens_nodular):
+    d = json.loads(json.dumps(sens_nodular.to_dict()))
+    assert d["interval"]["level"] == 0.95 and d["tornado"][0]["parameter"]
+    assert d["interval"]["median"] == pytest.approx(sens_nodular.median)
+    assert "credible interval" in sens_nodular.summary()
+
+
+@pytest.mark.parametrize("kwargs, pattern", [
+    ({"n_draws": 1}, r"The 'n_draws' parameter of sensitivity must be an int in the range "
+                     r"\[2, inf\)\. Got 1 instead\."),
+    ({"n_draws": 10.5}, r"'n_draws' .* Got 10\.5 instead"),
+    ({"seed": -1}, r"The 'seed' parameter of sensitivity must be an int in the range \[0, inf\)"),
+    ({"seed": True}, r"'seed' .* Got True instead"),
+    ({"level": 1.0}, r"The 'level' parameter of sensitivity must be a float in the range \(0, 1\)"),
+    ({"utilities": "nonesuch"}, r"The 'utilities' parameter of sensitivity"),
+    ({"catalog": "missing.yaml"}, r"The 'catalog' parameter of sensitivity"),
+])
+def test_bad_parameters(model, kwargs, pattern):
+    with pytest.raises(ParameterError, match=pattern):
+        sensitivity(model, RIM, progress=False, **kwargs)
+
+
+def test_progress_can_be_silenced(model, capsys):
+    sensitivity(model, RIM, n_draws=50, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_mixed_point_and_drawn_odds_ratios(model):
+    """One odds ratio drawn, the rest at point values, with the context observed."""
+    findings = {"months_since_srs": 10, "enhancement_pattern": "nodular"}
+    ev = model.engine_evidence(model.findings(findings))
+    par = parameters(model, ["or_months_gt_9"])[0]
+    p = p_rows(model, ev, [(par, np.array([0.5, 1.0, 4.0]))])
+    assert np.all(np.diff(p) > 0)  # a larger odds ratio for late lesions raises P(TTP)
+    assert p[2] == pytest.approx(rebuilt(model, findings, par, 4.0), abs=1e-12)
+
+
+def test_case_mix_parameter_alone_matches_it_among_others(model):
+    """A drawn case-mix record feeding the calibrated prior, with everything else at its
+    point value (used to crash: the batch came only from the odds ratios and baseline).
+    Histology is observed, so the mix moves the calibrated intercept and hence P(TTP)."""
+    findings = {**NODULAR, "primary_histology": "melanoma"}
+    ev = model.engine_evidence(model.findings(findings))
+    pars = {p.name: p for p in parameters(model, ["mix_primary_histology",
+                                                   "p_ttp_enlarging_lesion"])}
+    mix, base = pars["mix_primary_histology[melanoma]"], pars["p_ttp_enlarging_lesion"]
+    theta = np.array([0.05, 0.4])
+    alone = p_rows(model, ev, [(mix, theta)])
+    point = model.records["p_ttp_enlarging_lesion"].point()
+    together = p_rows(model, ev, [(mix, theta), (base, np.array([point]))])
+    np.testing.assert_allclose(alone, together[:2], atol=1e-12)
+    assert together[2] == pytest.approx(model.posterior(findings).p_progression, abs=1e-12)
+    assert alone[1] == pytest.approx(rebuilt(model, findings, mix, 0.4), abs=1e-12)
+    assert abs(alone[1] - alone[0]) > 1e-6
