@@ -21,9 +21,10 @@ import numpy as np
 warnings.simplefilter("ignore")
 
 from rnbayes import load_model  # noqa: E402
+from rnbayes.analysis.measures import mutual_information, segment_mutual_information  # noqa: E402
 from rnbayes.analysis.sensitivity import candidate_tests, sensitivity  # noqa: E402
-from rnbayes.analysis.voi import mutual_information, segment_mutual_information  # noqa: E402
-from rnbayes.engine import draws as _batch
+from rnbayes.analysis.sensitivity.draws import ancestral_records, drawn_network  # noqa: E402
+from rnbayes.engine import draws as _batch  # noqa: E402
 from rnbayes.engine.joints import ResultJoints  # noqa: E402
 from rnbayes.engine.network import DiscreteNetwork  # noqa: E402
 from rnbayes.engine.pgmpy import example_network, variable_elimination, ve_query  # noqa: E402
@@ -245,12 +246,12 @@ def main() -> int:
     pg = model.to_pgmpy()
 
     def default_draws():
-        rids = _batch.ancestral_records(model, ["diagnosis", *ev])
+        rids = ancestral_records(model, ["diagnosis", *ev])
 
         def run():
             rng = np.random.default_rng(0)
             draws = {r: model.records[r].sample(rng, N_DRAWS) for r in rids}
-            dn = _batch.drawn_network(model, ev, ["diagnosis"], draws=draws, batch=N_DRAWS)
+            dn = drawn_network(model, ev, ["diagnosis"], draws=draws, batch=N_DRAWS)
             return np.quantile(dn.query(["diagnosis"])[:, 1], [0.025, 0.975])
 
         return median_time(run, repeat=5), (f"{len(rids)} sourced records drawn (Beta/Dirichlet/"
@@ -366,7 +367,7 @@ def write(results, full, agrum_version):
               "observed): variables that are neither queried nor observed are summed out ahead "
               "of time, and large pairwise steps run as matrix products; value of information "
               "then needs one small query plus one product with cached kernels (see "
-              "`rnbayes/_testjoints.py`).", ""]
+              "`rnbayes/engine/joints.py`).", ""]
     Path(__file__).with_name("RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
