@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import xlogy
 
 from ..spec.utilities import Utilities
 
@@ -30,6 +29,8 @@ def xlogx(x: np.ndarray) -> np.ndarray:
     >>> xlogx(np.array([0.0, 0.5, 1.0])).tolist()
     [0.0, -0.5, 0.0]
     """
+    from scipy.special import xlogy  # scipy loads slowly: only when measures are computed
+
     x = np.maximum(x, 0.0)
     return xlogy(x, x) / math.log(2.0)
 

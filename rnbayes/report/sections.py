@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 
@@ -81,7 +82,8 @@ def tests_sections(voi: ValueOfInformation) -> list[Section]:
               "(bits); E|dP|: expected absolute change in P(TTP); P(change): probability the "
               "recommended action changes; EVSI, cost and net value in utility points "
               f"({esc(voi.utilities.scale)}). EVPI ceiling: {voi.evpi:.2f}. Costs are "
-              f"judgements ({esc(voi.catalog_file or 'tests catalogue')}){esc(wait_note)}.")
+              f"judgements ({esc(Path(voi.catalog_file).name or 'tests catalogue')})"
+              f"{esc(wait_note)}.")
         + html_table(t),
         f"Ranked by {voi.rank_by}; EVPI ceiling {voi.evpi:.2f}\n\n" + md_table(t))
     chart = Section("Test values (chart)",

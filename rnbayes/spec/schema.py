@@ -25,13 +25,13 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SchemaError, suggest
+
+if TYPE_CHECKING:  # jsonschema loads on first validation, not on ``import rnbayes``
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_VERSION = 1
 KINDS = ("network", "records", "tests", "utilities", "case")
@@ -55,6 +55,9 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
     registry: Registry = Registry().with_resources(
         (f"{k}.json", Resource.from_contents(schema(k))) for k in KINDS)
     return Draft202012Validator(schema(kind), registry=registry)

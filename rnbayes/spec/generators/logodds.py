@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import expit, logit
 
 from ..refs import check_scalar_ref
 from .base import BuildContext, CheckContext, Generator, NodeLike, broadcast_batch, register
@@ -79,6 +78,8 @@ class LogOdds(Generator):
                                    f"{q!r} has parents", q)
 
     def build(self, ctx: BuildContext) -> np.ndarray:
+        from scipy.special import expit, logit  # scipy loads slowly: only when tables are built
+
         parents = ctx.parents
         k = ctx.child_states.index(self.outcome)
         lor = self._log_or(ctx)
@@ -141,6 +142,7 @@ def solve_intercept(lor: np.ndarray, weights: np.ndarray, target: np.ndarray,
 
     Examples
     --------
+    >>> from scipy.special import expit
     >>> lor = np.array([[0.0, 1.0, -1.0]]); w = np.full((1, 3), 1 / 3)
     >>> c = solve_intercept(lor, w, np.array([0.3]))
     >>> bool(abs((w * expit(c[:, None] + lor)).sum() - 0.3) < 1e-14)
@@ -158,6 +160,8 @@ def solve_intercept(lor: np.ndarray, weights: np.ndarray, target: np.ndarray,
 
 
 def _solve_chunk(lor, w, target, tol, max_iter) -> np.ndarray:
+    from scipy.special import logit
+
     logit_t = logit(target)
     c = logit_t - np.einsum("ij,ij->i", w, lor)
     lo = logit_t - lor.max(axis=1) - 1.0
