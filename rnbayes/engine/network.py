@@ -32,13 +32,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import opt_einsum as oe
 
 from .compile import FoldedQuery, batched_expression
+from .frozen import FrozenMap
 
 Evidence = Mapping[str, "int | np.ndarray"]
 
@@ -162,11 +162,11 @@ class DiscreteNetwork:
                 raise ValueError(f"table of {n!r} has shape {arr.shape}; expected {shape} "
                                  "(batched tables go to query(cpts=...), not into a network)")
         setattr_ = object.__setattr__
-        setattr_(self, "states", MappingProxyType(states))
-        setattr_(self, "parents", MappingProxyType(parents))
-        setattr_(self, "cpts", MappingProxyType(cpts))
+        setattr_(self, "states", FrozenMap(states))
+        setattr_(self, "parents", FrozenMap(parents))
+        setattr_(self, "cpts", FrozenMap(cpts))
         setattr_(self, "nodes", tuple(states))
-        setattr_(self, "card", MappingProxyType({n: len(s) for n, s in states.items()}))
+        setattr_(self, "card", FrozenMap({n: len(s) for n, s in states.items()}))
         setattr_(self, "_plans", PlanCache(CACHE_LIMIT))
 
     # -- derived structure -----------------------------------------------------------
@@ -182,6 +182,10 @@ class DiscreteNetwork:
         if unknown:
             raise ValueError(f"with_cpts: unknown node(s) {unknown}")
         return DiscreteNetwork(self.states, self.parents, {**self.cpts, **cpts})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its structure and tables; a copy starts with an empty plan cache."""
+        return (DiscreteNetwork, (dict(self.states), dict(self.parents), dict(self.cpts)))
 
     def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
         """An object compiled from this network's tables (a query shape, a test layout,
@@ -207,7 +211,7 @@ class DiscreteNetwork:
         for n in self.nodes:
             for p in self.parents[n]:
                 kids[p].append(n)
-        return MappingProxyType({n: tuple(c) for n, c in kids.items()})
+        return FrozenMap({n: tuple(c) for n, c in kids.items()})
 
     @cached_property
     def descendants(self) -> Mapping[str, frozenset[str]]:
@@ -218,7 +222,7 @@ class DiscreteNetwork:
             for c in self.children[n]:
                 d |= {c, *out[c]}
             out[n] = frozenset(d)
-        return MappingProxyType(out)
+        return FrozenMap(out)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,

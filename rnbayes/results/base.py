@@ -17,12 +17,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from .._provenance import NOTICE, package_versions
+from ..engine.frozen import FrozenMap
 from .render import jsonable
 
 
@@ -45,7 +45,7 @@ class Provenance:
     @classmethod
     def of(cls, network: str, digest: str, *, seed: int | None = None) -> Provenance:
         """Provenance with the installed package versions."""
-        return cls(network, digest, MappingProxyType(dict(package_versions())), seed)
+        return cls(network, digest, FrozenMap(dict(package_versions())), seed)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.network, "digest": self.digest, **self.versions}

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .._params import check_names, fail
+from ..engine.frozen import FrozenMap
 from ..errors import SemanticError, suggest
 from .resources import data_dir
 from .yamlio import FileCache, load_document
@@ -163,8 +163,8 @@ def _read(p: Path) -> Catalog:
             waiting_loss=float(wait.get("loss_if_progression", 0.0)),
             cost_basis=uc.get("basis", "judgement"), cost_reasoning=str(uc.get("reasoning", "")),
             waiting_reasoning=str(wait.get("reasoning", "")),
-            burden=MappingProxyType(dict(d.get("burden") or {})),
-            sources=tuple(MappingProxyType(dict(s)) for s in d.get("sources", ()))))
+            burden=FrozenMap(dict(d.get("burden") or {})),
+            sources=tuple(FrozenMap(dict(s)) for s in d.get("sources", ()))))
     return Catalog(tests=tuple(tests), file=str(p), scale=str(doc.get("scale", "")))
 
 

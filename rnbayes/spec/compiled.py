@@ -14,12 +14,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 import numpy as np
 
 from .._params import fail as param_fail
+from ..engine.frozen import FrozenMap
 from ..engine.network import DiscreteNetwork, readonly, table_problem
 from ..errors import EvidenceError, suggest
 from .evidence import Finding, engine_evidence, parse_evidence
@@ -67,11 +67,11 @@ class CompiledModel:
         network = DiscreteNetwork(states={n: spec.states(n) for n in spec.order},
                                   parents={n: spec.parents(n) for n in spec.order},
                                   cpts=tables)
-        return cls(spec=spec, records=MappingProxyType(dict(records)), network=network,
+        return cls(spec=spec, records=FrozenMap(dict(records)), network=network,
                    digest=model_digest(spec, records, given),
                    network_path=Path(network_path) if network_path else None,
                    priors_path=Path(priors_path) if priors_path else None,
-                   given_tables=MappingProxyType(given))
+                   given_tables=FrozenMap(given))
 
     # -- what-if -------------------------------------------------------------------
     def with_records(self: M, records: Mapping[str, Any]) -> M:

@@ -19,9 +19,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
+from ..engine.frozen import FrozenMap
 from ..errors import SchemaError, SemanticError
 from .generators import CheckContext, Generator, parse_cpt
 from .records import Record
@@ -145,8 +145,8 @@ def parse_spec(doc: Mapping[str, Any], file: str, records: Mapping[str, Record])
     return NetworkSpec(
         name=str(doc["name"]), file=file, target=target, positive=positive,
         description=str(doc.get("description", "")),
-        nodes=MappingProxyType({n: nodes[n] for n in order}), order=order,
-        measures=MappingProxyType(measures),
+        nodes=FrozenMap({n: nodes[n] for n in order}), order=order,
+        measures=FrozenMap(measures),
         digest=hashlib.sha256(canonical.encode()).hexdigest()[:16],
     )
 
@@ -177,7 +177,7 @@ def _measure(file: str, path: str, node: str, m: Mapping[str, Any]) -> Measure:
     return Measure(node=node, key=m.get("key", node), unit=str(m["unit"]),
                    cutpoints=tuple(float(c) for c in cuts), bins=tuple(m["bins"]),
                    closed=m["closed"], minimum=m.get("min"), maximum=m.get("max"),
-                   rule=str(m["rule"]), sources=tuple(MappingProxyType(dict(s)) for s in srcs))
+                   rule=str(m["rule"]), sources=tuple(FrozenMap(dict(s)) for s in srcs))
 
 
 def topological_order(file: str, nodes: Mapping[str, NodeSpec]) -> tuple[str, ...]:

@@ -20,11 +20,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
+from ..engine.frozen import FrozenMap
 from ..errors import SchemaError, SemanticError
 from .distributions import parse_distribution
 from .schema import validate
@@ -138,7 +138,7 @@ class Record:
                 params = {"mu": math.log(v), "sigma": p["sigma"]}
             shown = v
         raw = {**self.raw, "what_if": {"point": shown}}
-        return replace(self, params=MappingProxyType(params), raw=MappingProxyType(raw))
+        return replace(self, params=FrozenMap(params), raw=FrozenMap(raw))
 
 
 def _number(value: Any) -> float | None:
@@ -187,10 +187,10 @@ def _record(file: str, rid: str, d: Mapping[str, Any]) -> Record:
     raw_sources = d.get("sources", [d["source"]] if "source" in d else [])
     return Record(
         id=rid, file=file, quantity=str(d["quantity"]), basis=d["basis"], family=family,
-        params=MappingProxyType(params),
-        sources=tuple(MappingProxyType(dict(s)) for s in raw_sources), states=states,
+        params=FrozenMap(params),
+        sources=tuple(FrozenMap(dict(s)) for s in raw_sources), states=states,
         rationale=d.get("rationale"), derivation=d.get("derivation"),
-        raw=MappingProxyType(dict(d)),
+        raw=FrozenMap(dict(d)),
     )
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Protocol
 
 import numpy as np
 
+from ..engine.frozen import FrozenMap
 from ..errors import SemanticError
 from .records import Record
 
@@ -66,7 +66,7 @@ def parse_ref(raw: Any) -> DistributionRef:
     if isinstance(raw, str):
         return RecordRef(raw)
     if "fixed" in raw:
-        return FixedRef(MappingProxyType({str(k): v for k, v in raw["fixed"].items()}),
+        return FixedRef(FrozenMap({str(k): v for k, v in raw["fixed"].items()}),
                         str(raw["reason"]))
     return StateRef(str(raw["record"]), str(raw["state"]))
 

@@ -11,12 +11,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from .._params import fail
+from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
 from ..errors import SchemaError
 from .resources import default_priors_dir
@@ -75,7 +75,7 @@ class Utilities:
     def __post_init__(self) -> None:
         object.__setattr__(self, "actions", tuple(self.actions))
         object.__setattr__(self, "table", readonly(self.table))
-        object.__setattr__(self, "reasoning", MappingProxyType(dict(self.reasoning or {})))
+        object.__setattr__(self, "reasoning", FrozenMap(dict(self.reasoning or {})))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Utilities):

@@ -105,3 +105,14 @@ def test_each_what_if_has_its_own_compiled_queries(model):
     assert m.network is not model.network and m.network._plans is not model.network._plans
     m.posterior(THIN_RIM)
     assert len(m.network._plans) > 0
+
+
+def test_models_and_results_survive_pickling(model):
+    """For multiprocessing and joblib: a copy answers the same and is as immutable."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.digest == model.digest and copy.posterior(THIN_RIM) == model.posterior(THIN_RIM)
+    assert not copy.network.cpts["rcbv"].flags.writeable
+    voi = model.value_of_information(THIN_RIM, pairs=False)
+    assert pickle.loads(pickle.dumps(voi)) == voi

@@ -123,16 +123,24 @@ def test_noisy_max_binary_is_leaky_noisy_or():
 
 def test_noisy_max_takes_the_highest_level(model, tiny):
     # an active cause can only raise the chance of a level or a higher one
-    cpt = model.network.cpts["central_restricted_diffusion"]
-    per = model.states("central_restricted_diffusion").index("peripheral_or_solid")
-    none = model.states("central_restricted_diffusion").index("none")
-    d = model.states("diagnosis").index("tumour_progression")
-    parents = model.parents("central_restricted_diffusion")[1:]
-    off = tuple(model.states(p).index(s) for p, s in
-                zip(parents, ("absent", "no", "absent")))
-    on = tuple(1 - i for i in off)
-    assert cpt[(per, d, *on)] > cpt[(per, d, *off)]
-    assert cpt[(none, d, *on)] < cpt[(none, d, *off)]
+    node = "central_restricted_diffusion"
+    cpt, parents = model.network.cpts[node], model.parents(node)
+    causes = model.spec.nodes[node].cpt.causes
+    per = model.states(node).index("peripheral_or_solid")
+    none = model.states(node).index("none")
+
+    def entry(level, mimics_on):
+        idx = []
+        for p in parents:
+            if p == "diagnosis":
+                idx.append(model.states(p).index("tumour_progression"))
+            else:  # binary mimics: the state listed as a cause, or the other one
+                cause = model.states(p).index(next(iter(causes[p])))
+                idx.append(cause if mimics_on else 1 - cause)
+        return cpt[(level, *idx)]
+
+    assert entry(per, True) > entry(per, False)
+    assert entry(none, True) < entry(none, False)
     # in the tiny network y's highest level c3 only becomes likelier with d = yes
     y = tiny.network.cpts["y"]
     np.testing.assert_allclose(y[:, 1], tiny.records["y_given_yes"].point(), atol=1e-12)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from ...engine.frozen import FrozenMap
 from ..refs import check_scalar_ref
 from .base import BuildContext, CheckContext, Generator, NodeLike, broadcast_batch, register
 
@@ -45,9 +45,9 @@ class LogOdds(Generator):
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> LogOdds:
-        effects = {p: MappingProxyType(dict(e)) for p, e in (raw.get("effects") or {}).items()}
+        effects = {p: FrozenMap(dict(e)) for p, e in (raw.get("effects") or {}).items()}
         return cls(raw["outcome"], raw["baseline"], raw.get("calibrate", "reference"),
-                   MappingProxyType(effects))
+                   FrozenMap(effects))
 
     def refs(self) -> tuple[tuple[str, str], ...]:
         return (("baseline", self.baseline),

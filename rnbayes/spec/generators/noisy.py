@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from ...engine.frozen import FrozenMap
 from ..refs import DistributionRef, check_distribution_ref, distribution, parse_ref
 from .base import BuildContext, CheckContext, Generator, broadcast_batch, register
 
@@ -43,11 +43,11 @@ class NoisyMax(Generator):
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> NoisyMax:
-        causes = {p: MappingProxyType({s: parse_ref(r) for s, r in eff.items()})
+        causes = {p: FrozenMap({s: parse_ref(r) for s, r in eff.items()})
                   for p, eff in raw["causes"].items()}
         order = tuple(raw["order"]) if "order" in raw else None
         leak = parse_ref(raw["leak"]) if raw.get("leak") is not None else None
-        return cls(order, MappingProxyType(causes), leak)
+        return cls(order, FrozenMap(causes), leak)
 
     def levels(self, states: tuple[str, ...]) -> list[str]:
         """The child's states from the lowest level to the highest."""

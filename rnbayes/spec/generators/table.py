@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import numpy as np
 
+from ...engine.frozen import FrozenMap
 from ..refs import (
     DistributionRef,
     RecordRef,
@@ -77,7 +77,7 @@ class Table(Generator):
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any]) -> Table:
-        rows = tuple(Row(MappingProxyType(dict(r.get("when") or {})), parse_ref(r["probabilities"]))
+        rows = tuple(Row(FrozenMap(dict(r.get("when") or {})), parse_ref(r["probabilities"]))
                      for r in raw.get("rows", ()))
         probs = raw.get("probabilities")
         return cls(parse_ref(probs) if probs is not None else None, rows)
