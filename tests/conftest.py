@@ -1,13 +1,19 @@
 """Fixtures shared by every test module.
 
 ``model`` is the bundled model (immutable, so one per session is safe); ``bnlearn(name)``
-loads one of pgmpy's bundled networks once per session (pathfinder takes ~12 s).
+loads one of pgmpy's bundled networks once per session. Their BIF files are slow to parse
+(pure-Python pyparsing: pathfinder ~12 s, hepar2 and alarm ~2 s each), so those the
+collected tests need are parsed in a second process from the end of collection on,
+overlapping the tests that run first. The notebooks likewise start executing (in their own
+kernels) when collection ends.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +23,33 @@ matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
+#: bnlearn networks slow enough to parse ahead, in another process, in this order
+PREFETCH = ("hepar2", "alarm", "pathfinder")
+_prefetched: dict[str, Future] = {}
+_executor: list[ProcessPoolExecutor] = []
+
+
+def _example_network(name: str):
+    from rnbayes.engine.pgmpy import example_network
+
+    return example_network(name)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if any("test_notebook_executes" in item.nodeid for item in items):
+        from tests.test_notebooks import start_notebooks
+
+        start_notebooks()  # kernels in the background, overlapping the other tests
+    wanted = [n for n in PREFETCH if any(n in item.nodeid for item in items)]
+    if wanted:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        _executor.append(pool)
+        _prefetched.update({n: pool.submit(_example_network, n) for n in wanted})
+
+
+def pytest_unconfigure(config):
+    for pool in _executor:
+        pool.shutdown(cancel_futures=True)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +80,8 @@ def bnlearn():
 
     def get(name: str):
         if name not in cache:
-            cache[name] = example_network(name)
+            future = _prefetched.get(name)
+            cache[name] = future.result() if future is not None else example_network(name)
         return cache[name]
 
     return get

@@ -79,7 +79,8 @@ def ve_joint(engine, net: DiscreteNetwork, order, evidence) -> np.ndarray:
 
 
 def edit_yaml(path: Path, fn) -> None:
-    """Load a YAML file, apply ``fn`` to the document, write it back."""
-    doc = yaml.safe_load(path.read_text())
+    """Load a YAML file, apply ``fn`` to the document, write it back (libyaml when built)."""
+    doc = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     fn(doc)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    path.write_text(yaml.dump(doc, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                              sort_keys=False))

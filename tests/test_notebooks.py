@@ -1,9 +1,16 @@
-"""Notebooks run top to bottom, on this checkout's rnbayes, importing only public names."""
+"""Notebooks run top to bottom, on this checkout's rnbayes, importing only public names.
+
+Each notebook runs in its own kernel process, all of them in a background thread started
+when collection ends (see conftest), so they overlap the rest of the suite.
+"""
 
 from __future__ import annotations
 
 import ast
+import asyncio
 import os
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import nbformat
@@ -14,11 +21,37 @@ import rnbayes
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+_runs: dict[Path, Future] = {}
 
 
 def code(path: Path) -> str:
     nb = nbformat.read(path, as_version=4)
     return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def start_notebooks() -> None:
+    """Execute every notebook in a background thread (once per session)."""
+    if _runs:
+        return
+    _runs.update({p: Future() for p in NOTEBOOKS})
+    # the kernels import this checkout's rnbayes, not whichever is installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+
+    async def run(path: Path) -> None:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            await client.async_execute(env=env)
+            _runs[path].set_result(nb)
+        except Exception as exc:  # reported by the test of this notebook
+            _runs[path].set_exception(exc)
+
+    async def run_all() -> None:
+        await asyncio.gather(*(run(p) for p in NOTEBOOKS))
+
+    threading.Thread(target=asyncio.run, args=(run_all(),), daemon=True).start()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -37,13 +70,9 @@ def test_notebook_imports_only_public_names(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_executes(path, monkeypatch):
-    # the kernel imports this checkout's rnbayes, not whichever is installed
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+def test_notebook_executes(path):
+    start_notebooks()  # already running when the whole suite was collected
+    nb = _runs[path].result(timeout=600)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors

