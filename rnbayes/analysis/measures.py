@@ -13,12 +13,22 @@ over R's joint states: the columns) gives every measure:
 from __future__ import annotations
 
 import math
+from functools import cache
+from typing import Any
 
 import numpy as np
 
 from ..spec.utilities import Utilities
 
 MEASURE_KEYS = ("mi", "abs_change", "p_change", "evsi")
+_LN2 = math.log(2.0)
+
+
+@cache
+def _xlogy() -> Any:
+    from scipy.special import xlogy  # scipy loads slowly: only when measures are computed
+
+    return xlogy
 
 
 def xlogx(x: np.ndarray) -> np.ndarray:
@@ -29,10 +39,8 @@ def xlogx(x: np.ndarray) -> np.ndarray:
     >>> xlogx(np.array([0.0, 0.5, 1.0])).tolist()
     [0.0, -0.5, 0.0]
     """
-    from scipy.special import xlogy  # scipy loads slowly: only when measures are computed
-
     x = np.maximum(x, 0.0)
-    return xlogy(x, x) / math.log(2.0)
+    return _xlogy()(x, x) / _LN2
 
 
 def mutual_information(joint: np.ndarray) -> np.ndarray:

@@ -58,10 +58,12 @@ class PlanCache:
 
     def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
         """The object stored under ``key``, built by ``build()`` on first use."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+        try:  # a hit needs no lock: each OrderedDict call is atomic under the GIL
+            value = self._items[key]
+            self._items.move_to_end(key)
+            return value
+        except KeyError:  # not built yet (or just evicted by another thread)
+            pass
         value = build()  # outside the lock: building may itself use the cache
         with self._lock:
             self._items[key] = value
