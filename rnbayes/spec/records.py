@@ -36,7 +36,8 @@ class Record:
     """One sourced parameter and its distribution.
 
     ``params`` holds the distribution's parameters: ``a, b`` (beta), ``alpha``
-    (dirichlet, in ``states`` order) or ``mu, sigma`` (lognormal, log scale).
+    (dirichlet, in ``states`` order) or ``mu, sigma_lo, sigma_hi`` (lognormal, log scale:
+    a two-piece log-normal with its own spread below and above the median).
     """
 
     id: str
@@ -69,7 +70,8 @@ class Record:
             return rng.beta(p["a"], p["b"], size=n)
         if self.family == "dirichlet":
             return rng.dirichlet(np.asarray(p["alpha"], dtype=float), size=n)
-        return np.exp(rng.normal(p["mu"], p["sigma"], size=n))
+        z = rng.standard_normal(size=n)
+        return np.exp(p["mu"] + z * self._log_sigma(z))
 
     def quantile(self, q: float) -> float | np.ndarray:
         """Quantile ``q`` of a scalar record; for a Dirichlet, of each component's
@@ -80,9 +82,14 @@ class Record:
         if self.family == "beta":
             return float(stats.beta.ppf(q, p["a"], p["b"]))
         if self.family == "lognormal":
-            return float(math.exp(p["mu"] + p["sigma"] * stats.norm.ppf(q)))
+            z = float(stats.norm.ppf(q))
+            return float(math.exp(p["mu"] + z * float(self._log_sigma(z))))
         a = np.asarray(p["alpha"], dtype=float)
         return stats.beta.ppf(q, a, a.sum() - a)
+
+    def _log_sigma(self, z: Any) -> Any:
+        """A log-normal's log-scale sigma on the side of the median where ``z`` falls."""
+        return np.where(np.asarray(z) < 0, self.params["sigma_lo"], self.params["sigma_hi"])
 
     @property
     def label(self) -> str:
@@ -100,7 +107,7 @@ class Record:
         """This record with its point value replaced and its spread kept.
 
         A Beta keeps its concentration ``a + b`` and takes mean ``value`` (a number in
-        (0, 1)); a log-normal keeps ``sigma`` and takes median ``value`` (> 0); a
+        (0, 1)); a log-normal keeps both sigmas and takes median ``value`` (> 0); a
         Dirichlet keeps its total concentration and takes the mean ``value`` (a mapping
         state -> probability over the same states, summing to 1). The record's ``raw``
         gains a ``what_if`` entry, so a model's digest changes with it.
@@ -135,7 +142,8 @@ class Record:
                 if v is None or not v > 0:
                     raise ValueError(f"a number > 0 for the lognormal odds-ratio record "
                                      f"{self.id!r}")
-                params = {"mu": math.log(v), "sigma": p["sigma"]}
+                params = {"mu": math.log(v), "sigma_lo": p["sigma_lo"],
+                          "sigma_hi": p["sigma_hi"]}
             shown = v
         raw = {**self.raw, "what_if": {"point": shown}}
         return replace(self, params=FrozenMap(params), raw=FrozenMap(raw))
