@@ -27,7 +27,8 @@ def tiny():
 
 
 def test_registry_holds_one_class_per_generator():
-    assert set(GENERATORS) == {"table", "logodds", "noisy_max", "noisy_or", "latent_test"}
+    assert set(GENERATORS) == {"table", "logodds", "noisy_max", "noisy_or", "latent_test",
+                               "risk_factor"}
     for name, cls in GENERATORS.items():
         assert cls.name == name and cls.schema["type"] == "object"
 

@@ -146,5 +146,5 @@ def test_latent_must_be_able_to_reproduce_test_accuracy(spec_copy):
     net, pri = spec_copy
     edit_yaml(pri / "accuracy.yaml", lambda d: d["records"]["vascularity_high_given_ttp"][
         "distribution"].__setitem__("mean", 0.6))
-    with pytest.raises(SemanticError, match="cannot reproduce this test's sensitivity"):
+    with pytest.raises(SemanticError, match="cannot reproduce this test's published accuracy"):
         rnbayes.load_model(net, pri)

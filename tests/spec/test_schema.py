@@ -75,7 +75,7 @@ def test_every_kind_of_bad_document_is_covered():
 
 def test_good_documents_load():
     model = rnbayes.load_model(GOOD / "network.yaml", GOOD / "priors")
-    assert set(model.nodes) == {"c", "m", "d", "v", "t", "x", "y", "z"}
+    assert set(model.nodes) == {"c", "m", "d", "v", "t", "x", "y", "z", "u", "w", "r"}
     assert {model.spec.nodes[n].cpt.name for n in model.nodes} == set(GENERATORS)
     assert load_catalog(GOOD / "tests.yaml").ids == ("t_test", "xy_session")
     assert load_utilities(GOOD / "utilities.yaml").reasoning["treat_as_necrosis"]
