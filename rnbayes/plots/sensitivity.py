@@ -6,6 +6,7 @@ Without ``ax`` a new figure is made with pyplot's current backend (never switche
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,9 @@ def plot_tornado(sens: Sensitivity, *, ax: Any = None, top: int = 10) -> Any:
         ax.barh(i, r.low - p0, left=p0, color="#6a9fd8", height=0.6)
         ax.barh(i, r.high - p0, left=p0, color="#d88a6a", height=0.6)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.parameter}\n({r.source})" for r in df.itertuples()], fontsize=7)
+    # a pooled record cites many sources: wrap them so the labels leave room for the bars
+    ax.set_yticklabels([f"{r.parameter}\n" + textwrap.fill(f"({r.source})", 60)
+                        for r in df.itertuples()], fontsize=7)
     ax.axvline(p0, color="k", lw=1)
     _thresholds(ax, sens, horizontal=False)
     ax.set_xlim(0, 1)
