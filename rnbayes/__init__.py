@@ -43,6 +43,7 @@ from .errors import (
 from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
 from .report import build_report
 from .results import (
+    Audit,
     CredibleInterval,
     Posterior,
     Provenance,
@@ -57,6 +58,7 @@ from .spec.utilities import Utilities, load_utilities
 
 __all__ = [
     "NOTICE",
+    "Audit",
     "CandidateTest",
     "Case",
     "CaseFileError",

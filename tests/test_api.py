@@ -11,6 +11,8 @@ PUBLIC = {
     # results
     "Result", "Provenance", "Posterior", "ValueOfInformation", "Sensitivity",
     "CredibleInterval", "Threshold",
+    # the audit of a model against the published figures (Model.audit)
+    "Audit",
     # inputs
     "Case", "load_case", "Utilities", "load_utilities", "Catalog", "CandidateTest",
     "load_catalog",

@@ -19,16 +19,19 @@ import numpy as np
 import pandas as pd
 
 from ..engine.pgmpy import to_pgmpy
+from ..results.audit import Audit
 from ..results.posterior import Posterior
 from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
 from ..spec.catalog import Catalog
+from ..spec.comparators import Comparators
 from ..spec.compiled import CompiledModel
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
 from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
+from . import audit as _audit
 from . import posterior as _posterior
 from . import voi as _voi
 from .sensitivity import sensitivity as _sensitivity
@@ -155,6 +158,34 @@ class Model(CompiledModel):
         """
         return _sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
                             catalog=catalog, level=level, progress=progress)
+
+    def audit(self, comparators: Comparators | str | Path | None = None) -> Audit:
+        """Implied vs published accuracy of every test, and the review's directions.
+
+        Parameters
+        ----------
+        comparators : Comparators or path, optional
+            Comparator file (default: ``audit.yaml`` beside the priors, else the bundled one).
+
+        Returns
+        -------
+        Audit
+            ``.table`` (implied sensitivity/specificity with context and latent nodes at
+            their priors, likelihood ratios, the published figure with its interval and
+            source, inside?), ``.strata``, ``.combinations``, ``.directions``; ``.passed``
+            and ``.failures()``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> a = rnbayes.load_model().audit()
+        >>> a.passed
+        True
+        >>> row = a.table[(a.table["node"] == "rcbv") & (a.table["role"] == "check")].iloc[0]
+        >>> print(f"{row['implied_sn']:.3f} {row['implied_sp']:.3f}")
+        0.816 0.806
+        """
+        return _audit.audit(self, comparators)
 
     # -- looking inside ----------------------------------------------------------------
     def describe(self, node: str) -> str:

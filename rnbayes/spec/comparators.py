@@ -54,7 +54,7 @@ class Comparator:
 
 
 @dataclass(frozen=True)
-class TestEntry:
+class AccuracyEntry:
     """A test or finding: the states that favour TTP and its comparators."""
 
     node: str
@@ -125,7 +125,7 @@ class Comparators:
     """A validated comparator document."""
 
     file: str
-    tests: tuple[TestEntry, ...] = ()
+    tests: tuple[AccuracyEntry, ...] = ()
     strata: tuple[Stratum, ...] = ()
     combinations: tuple[Combination, ...] = ()
     directions: tuple[Direction, ...] = ()
@@ -164,13 +164,13 @@ def _figure(raw: Mapping[str, Any] | None, tolerance: Any = None, source: str = 
                   None if tol is None else float(tol), str(raw.get("source", source)))
 
 
-def _test(raw: Mapping[str, Any]) -> TestEntry:
+def _test(raw: Mapping[str, Any]) -> AccuracyEntry:
     comps = tuple(Comparator(str(c["source"]), c.get("role", "context"),
                              _figure(c.get("sensitivity"), c.get("tolerance")),
                              _figure(c.get("specificity"), c.get("tolerance")),
                              str(c.get("note", raw.get("note", ""))))
                   for c in raw.get("comparators") or ())
-    return TestEntry(raw["node"], raw.get("label", raw["node"]), tuple(raw["favours_ttp"]),
+    return AccuracyEntry(raw["node"], raw.get("label", raw["node"]), tuple(raw["favours_ttp"]),
                      comps, str(raw.get("note", "")))
 
 
