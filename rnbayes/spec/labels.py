@@ -49,15 +49,19 @@ class Labels:
         A test whose accuracy rests on fewer patients (or lesions) gets a note.
     file : str
         The labels file's name (not its path), or "" when there is none.
+    measures : mapping measurement key -> label
+        How a number given for a measured node is named ("rCBV ratio").
     """
 
     nodes: Mapping[str, str] = field(default_factory=dict)
     states: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     few_patients: int = FEW_PATIENTS_DEFAULT
     file: str = ""
+    measures: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", FrozenMap(dict(self.nodes)))
+        object.__setattr__(self, "measures", FrozenMap(dict(self.measures)))
         object.__setattr__(self, "states", FrozenMap(
             {k: FrozenMap(dict(v)) for k, v in self.states.items()}))
 
@@ -68,6 +72,10 @@ class Labels:
     def state(self, node: str, state: str) -> str:
         """The label of ``state`` of ``node`` ("thin irregular rim")."""
         return self.states.get(node, {}).get(state) or plain(state)
+
+    def measure(self, key: str) -> str:
+        """How a measurement key is named ("rCBV ratio")."""
+        return self.measures.get(key) or plain(key)
 
     def finding(self, node: str, state: str) -> str:
         """``"Enhancement pattern: thin irregular rim"``."""
@@ -99,6 +107,11 @@ def load_labels(path: str | Path | None = None) -> Labels:
     ------
     SchemaError
         Missing file, malformed YAML or a document that does not match the schema.
+
+    Examples
+    --------
+    >>> load_labels().node("asl_cbf")
+    'CBF (ASL perfusion)'
     """
     p = Path(path) if path is not None else default_labels_path()
     return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
@@ -118,4 +131,5 @@ def _read(p: Path) -> Labels:
     nodes = doc.get("nodes") or {}
     return Labels(nodes={n: d["label"] for n, d in nodes.items()},
                   states={n: dict(d["states"]) for n, d in nodes.items()},
-                  few_patients=int(doc.get("few_patients", FEW_PATIENTS_DEFAULT)), file=p.name)
+                  few_patients=int(doc.get("few_patients", FEW_PATIENTS_DEFAULT)), file=p.name,
+                  measures=dict(doc.get("measures") or {}))
