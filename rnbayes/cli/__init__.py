@@ -1,6 +1,6 @@
 """Stage 6: the command-line interface, ``rnbayes <command> ...``.
 
-One module per command (``assess``, ``tests``, ``sensitivity``, ``report``), each with
+One module per command (``assess``, ``tests``, ``sensitivity``, ``report``, ``compare``), each with
 ``register(subparsers)``; shared options live in :mod:`._common`. Errors that rnbayes
 raises for bad input (and OS errors such as an unwritable file) are printed as one line
 and exit with code 2.
@@ -14,10 +14,10 @@ import warnings
 
 from .._provenance import __version__
 from ..errors import RnbayesError, RnbayesWarning
-from . import assess, report, sensitivity, tests
+from . import assess, compare, report, sensitivity, tests
 
 #: command modules, in the order of ``rnbayes --help``
-COMMANDS = (assess, tests, sensitivity, report)
+COMMANDS = (assess, tests, sensitivity, report, compare)
 
 __all__ = ["build_parser", "main"]
 
