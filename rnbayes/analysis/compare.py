@@ -49,7 +49,8 @@ def compare(model: Any, cases: Any, *, utilities: Utilities | str | Path | None 
     draws = present.interval_draws(interval, "compare")
     for name, case in named_cases(cases):
         u = utilities if utilities is not None else case.utilities
-        post = present.posterior(model, case.evidence, utilities=u, interval=draws, seed=seed)
+        post = present.posterior(model, case.evidence, utilities=u, interval=draws or False,
+                                 seed=seed)
         voi = _voi.value_of_information(model, case.evidence, utilities=u, tests=tests,
                                         rank_by=rank_by, pairs=False)
         nxt = voi.next_test

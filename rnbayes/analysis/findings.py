@@ -7,7 +7,8 @@ read. JSON keeps the parts apart -- ``state``, ``value`` (the number given) and
 
 * ``Enhancement pattern: thin irregular rim``
 * ``rCBV (DSC perfusion): not elevated (rCBV ratio 1.4)``
-* ``rCBV (DSC perfusion): elevated 0.6 / not elevated 0.4`` (an uncertain read)
+* ``rCBV (DSC perfusion): elevated 0.6 / not elevated 0.4`` (an uncertain read: its
+  likelihoods)
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def describe(spec: NetworkSpec, labels: Labels, f: Finding) -> str:
         shown = ", ".join(measured(spec, labels, k, v) for k, v in f.given.items())
         return f"{labels.node(node)}: the measurements disagree ({shown}); counted as uninformative"
     parts = " / ".join(f"{labels.state(node, s)} {v:g}" for s, v in zip(states, f.likelihood or ()))
-    return f"{labels.node(node)}: {parts} (uncertain read)"
+    return f"{labels.node(node)}: {parts}"
 
 
 def fields(spec: NetworkSpec, labels: Labels, f: Finding) -> dict[str, Any]:

@@ -140,7 +140,7 @@ class Model(CompiledModel):
         >>> import rnbayes
         >>> m = rnbayes.load_model().marginals({"enhancement_pattern": "nodular"},
         ...                                    nodes=["rcbv"])
-        >>> round(m.of("rcbv").sum(), 12), m.p("rcbv", "elevated") > m.p_before("rcbv", "elevated")
+        >>> round(float(m.of("rcbv").sum()), 12), m.p("rcbv", "elevated") > m.p_before("rcbv", "elevated")
         (1.0, True)
         """
         return _marginals.marginals(self, evidence, nodes=nodes)

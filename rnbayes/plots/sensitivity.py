@@ -24,6 +24,20 @@ def _x_range(sens: Sensitivity, values: Any) -> tuple[float, float]:
     return max(0.0, lo - pad), min(1.0, hi + pad)
 
 
+def tornado_labels(sens: Sensitivity, top: int) -> list[str]:
+    """Each row's label (the figure in words, wrapped) and its source, bottom row first."""
+    df = sens.tornado.head(top).iloc[::-1]
+    labels = df["label"] if "label" in df else df["parameter"]
+    return [f"{wrap(lab, 40)}\n({wrap(src, 40)})" for lab, src in zip(labels, df["source"])]
+
+
+def tornado_size(sens: Sensitivity, top: int = 10) -> tuple[float, float]:
+    """A figure size whose rows are tall enough for their wrapped labels."""
+    labels = tornado_labels(sens, top)
+    lines = max((lab.count("\n") + 1 for lab in labels), default=1)
+    return 8.0, len(labels) * max(0.6, 0.17 * lines + 0.1) + 2.2
+
+
 def plot_tornado(sens: Sensitivity, *, ax: Any = None, top: int = 10) -> Any:
     """Tornado: P(TTP) with each published figure at its lower and upper quantile (2.5%
     and 97.5% at the default level), the others at their point values.
@@ -53,17 +67,14 @@ def plot_tornado(sens: Sensitivity, *, ax: Any = None, top: int = 10) -> Any:
     from matplotlib.patches import Patch
 
     df = sens.tornado.head(top).iloc[::-1]
-    ax = axes(ax, (8, 0.75 * len(df) + 2.2))
+    ax = axes(ax, tornado_size(sens, top))
     p0 = sens.p_progression
     for i, r in enumerate(df.itertuples()):
         for value, hatch in ((r.low, "////"), (r.high, None)):
             ax.barh(i, value - p0, left=p0, height=0.6, color=TTP if value > p0 else RN,
                     hatch=hatch, edgecolor="white", linewidth=0.5)
-    labels = df["label"] if "label" in df else df["parameter"]
     ax.set_yticks(np.arange(len(df)))
-    ax.set_yticklabels([f"{wrap(lab, 40)}\n({wrap(src, 40)})"
-                        for lab, src in zip(labels, df["source"])],
-                       fontsize=TICK_SIZE)
+    ax.set_yticklabels(tornado_labels(sens, top), fontsize=TICK_SIZE)
     ax.axvline(p0, color=DARK, lw=1)
     ax.set_xlim(*_x_range(sens, df[["low", "high"]].to_numpy()))
     ax.set_xlabel("P(tumour progression)")

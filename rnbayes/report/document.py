@@ -123,8 +123,12 @@ def assemble(posterior: Posterior, voi: ValueOfInformation,
 
 
 def section_html(x: sec.Section) -> str:
+    """A section as HTML, its figures drawn and embedded where their marks are."""
     cls = f" class='{x.css}'" if x.css else ""
-    return f"<section{cls}><h2>{html.escape(x.title)}</h2><div class='tw'>{x.html}</div></section>"
+    body = x.html
+    for fig in x.figures:
+        body = body.replace(sec.FIGURE_MARK.format(fig.name), sec.figure_html(fig))
+    return f"<section{cls}><h2>{html.escape(x.title)}</h2><div class='tw'>{body}</div></section>"
 
 
 def render_html(title: str, sections: Sequence[sec.Section], body: str | None = None) -> str:

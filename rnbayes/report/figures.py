@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
+from ..plots.sensitivity import tornado_size
 from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
 
@@ -65,8 +66,7 @@ def sensitivity_figures(sens: Sensitivity) -> dict[str, Figure]:
                            lambda ax: plot_posterior_interval(sens, ax=ax), (8, 4.2)),
         "tornado": Figure("tornado", "Tornado chart: how far each published figure moves "
                           "P(TTP) between its lower and upper quantile",
-                          lambda ax: plot_tornado(sens, ax=ax),
-                          (8, 0.75 * min(len(sens.tornado), 10) + 2.4)),
+                          lambda ax: plot_tornado(sens, ax=ax), tornado_size(sens)),
         "prior": Figure("prior-curve", "P(TTP) given the findings as a function of the prior "
                         "from the clinical context", lambda ax: plot_prior_curve(sens, ax=ax),
                         (5.5, 6.2)),

@@ -55,9 +55,16 @@ def muted(text: str) -> str:
 
 
 def figure_block(fig: Figure) -> tuple[str, str]:
-    """The HTML (embedded PNG) and Markdown (a mark for the link) of a figure."""
+    """A mark where the figure goes, in the HTML and in the Markdown body; the renderer
+    puts the embedded PNG or the link there (so a figure is drawn only when shown)."""
+    mark = FIGURE_MARK.format(fig.name)
+    return mark, mark
+
+
+def figure_html(fig: Figure) -> str:
+    """A figure as HTML: its PNG embedded."""
     cls = " class='narrow'" if fig.size[0] < 7 else ""
-    return f"<figure{cls}>{fig.img()}</figure>", FIGURE_MARK.format(fig.name)
+    return f"<figure{cls}>{fig.img()}</figure>"
 
 
 def findings_section(post: Posterior) -> Section:

@@ -88,9 +88,11 @@ class Marginals(Result):
         return "\n".join([*lines, "", NOTICE])
 
     def _repr_html_(self) -> str:
-        shown = self.table.rename(columns={"node_label": "finding", "state_label": "state "})
-        shown = shown[["finding", "state ", "p", "p_before"]].rename(
-            columns={"p": "P now", "p_before": "P before any finding"})
+        t = self.table
+        first = ~t["node"].duplicated()
+        shown = pd.DataFrame({"node": [lab if f else "" for lab, f in zip(t["node_label"], first)],
+                              "state": t["state_label"], "P now": t["p"],
+                              "P before any finding": t["p_before"]})
         return (f"<div class='rnbayes-marginals'>{html_table(shown)}"
                 f"<p><small>{html.escape(NOTICE)}</small></p></div>")
 

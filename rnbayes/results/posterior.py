@@ -175,7 +175,7 @@ class Posterior(Result):
                      f"{r.p_progression_without:.3f}", r.favours]
                     for r in self.contributions.itertuples()]
             lines += text_table(["finding", "log10 LR", "LR", "P(TTP) without it", "favours"],
-                                rows, [48, 8, 6, 17, 7], [False, True, True, True, False])
+                                rows, [54, 8, 6, 17, 7], [False, True, True, True, False])
         against = [self._label(r) for r in self._against().itertuples()]
         lines += ["", fill(conflict_text(self.conflict, against if self.conflict > 0 else ())),
                   f"model {self.model_name} ({self.model_digest})", NOTICE]

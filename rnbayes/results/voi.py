@@ -187,7 +187,7 @@ class ValueOfInformation(Result):
     def _repr_html_(self) -> str:
         esc = html.escape
         nxt = self.next_test
-        lines = [f"<p><b>P({esc(self.positive)}) = {self.p_positive:.3f}</b>. Recommended: "
+        lines = [f"<p><b>P(TTP) = {self.p_positive:.3f}</b>. Recommended: "
                  f"{esc(decision_text(self.utilities, self.p_positive))}</p>",
                  f"<p>{esc(self.next_test_text())}</p>"]
         if nxt is not None:

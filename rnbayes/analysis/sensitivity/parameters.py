@@ -128,6 +128,8 @@ def parameter_label(model: CompiledModel, labels: Labels, par: Parameter) -> str
     quantity = rec.quantity
     if len(quantity) > LONG and " (" in quantity:  # the main clause; the rest is in JSON
         quantity = quantity.split(" (", 1)[0] if quantity.index(" (") > 20 else quantity
+    if len(quantity) > LONG and ", " in quantity[:LONG + 20]:
+        quantity = quantity[:quantity.rindex(", ", 0, LONG + 20)]
     if par.component is None:
         return quantity
     state = (rec.states or ())[par.component]

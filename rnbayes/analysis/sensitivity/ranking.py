@@ -36,7 +36,7 @@ def batched_measures(joint: np.ndarray, pos: int, u: Utilities,
     >>> j = np.array([[[0.4, 0.1], [0.1, 0.4]]])  # (1 draw, RN/TTP, 2 results)
     >>> m = batched_measures(j, 1, load_utilities(), CandidateTest("t", ("x",), cost=0.5))
     >>> round(float(m["evsi"][0]), 3), round(float(m["net_value"][0]), 3)
-    (12.9, 12.4)
+    (5.8, 5.3)
     """
     joint = np.asarray(joint, dtype=float)
     p0 = joint[:, pos, :].sum(axis=-1)
