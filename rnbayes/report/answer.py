@@ -73,8 +73,8 @@ def answer_section(post: Posterior, voi: ValueOfInformation, sens: Sensitivity |
     html = "".join(f"<p class='{k}'>{arrows(esc(t))}</p>" for k, t in lines)
     html += f"<p class='muted'>Generated {esc(generated)}; model {esc(post.model_name)} " \
             f"{esc(post.model_digest)}.</p>"
-    md = "\n\n".join(f"**{md_escape(t)}**" if k in ("headline", "rec", "next") else md_escape(t)
-                     for k, t in lines)
+    md = "\n\n".join(f"**{md_escape(t)}**" if k in ("headline", "rec", "next")
+                     else md_escape(t).replace(" -&gt; ", " \u2192 ") for k, t in lines)
     md += f"\n\nGenerated {md_escape(generated)}; model {md_escape(post.model_name)} " \
           f"{md_escape(post.model_digest)}."
     return Section("The answer", f"<div class='answer'>{html}</div>", md, css="first")

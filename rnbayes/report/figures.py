@@ -18,6 +18,8 @@ from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
 
 DPI = 110
+#: rows of a report's tornado (the table beside it lists ten)
+TORNADO_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def sensitivity_figures(sens: Sensitivity) -> dict[str, Figure]:
                            lambda ax: plot_posterior_interval(sens, ax=ax), (8, 4.2)),
         "tornado": Figure("tornado", "Tornado chart: how far each published figure moves "
                           "P(TTP) between its lower and upper quantile",
-                          lambda ax: plot_tornado(sens, ax=ax), tornado_size(sens)),
+                          lambda ax: plot_tornado(sens, ax=ax, top=TORNADO_ROWS),
+                          tornado_size(sens, TORNADO_ROWS)),
         "prior": Figure("prior-curve", "P(TTP) given the findings as a function of the prior "
                         "from the clinical context", lambda ax: plot_prior_curve(sens, ax=ax),
                         (5.5, 6.2)),

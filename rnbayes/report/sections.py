@@ -110,7 +110,7 @@ def tests_sections(voi: ValueOfInformation) -> list[Section]:
     fig = test_values_figure(voi)
     fig_html, fig_md = figure_block(fig)
     chart = Section("Test values (chart)", fig_html, fig_md, (fig,))
-    wi = what_if_frame(voi)
+    wi = what_if_frame(voi, repeat=True)
     wi_intro = ("P(result) is how likely each result is now; P(TTP) after it, and the "
                 "recommendation then.")
     what_if = Section("What if (per test and result)", muted(wi_intro) + html_table(wi),

@@ -29,10 +29,11 @@ def table_frame(voi: Any) -> pd.DataFrame:
     return voi.table[cols].rename(columns=HEADERS)
 
 
-def what_if_frame(voi: Any) -> pd.DataFrame:
-    """The what-if table in words."""
+def what_if_frame(voi: Any, *, repeat: bool = False) -> pd.DataFrame:
+    """The what-if table in words; each test named on its first row only, or on every
+    row with ``repeat`` (a printed table may break between a test's rows)."""
     w = voi.what_if
-    first = ~w["test"].duplicated()
+    first = ~w["test"].duplicated() | repeat
     return pd.DataFrame({
         "test": [voi.test_label(t) if f else "" for t, f in zip(w["test"], first)],
         "result": [voi.result_label(s) for s in w["result_states"]],
