@@ -175,7 +175,7 @@ def ranking_frame(sens: Sensitivity) -> pd.DataFrame:
     return pd.DataFrame({"test": r["label"], f"{name} at the point values": r["value_point"],
                          f"{(1 - iv.level) / 2:.1%}": r["value_low"],
                          f"{(1 + iv.level) / 2:.1%}": r["value_high"],
-                         "first in (share of draws)": [f"{p:.0%}" for p in r["p_first"]]})
+                         "best next test in (share of draws)": [f"{p:.0%}" for p in r["p_first"]]})
 
 
 def extra(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> list[Section]:

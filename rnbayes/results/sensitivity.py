@@ -19,7 +19,7 @@ from .text import MEASURE_LABELS
 from .values import CredibleInterval
 
 RANKING_COLUMNS = ["test", "label", "rank_point", "value_point", "value_low", "value_median",
-                   "value_high", "p_first"]
+                   "value_high", "net_point", "p_first"]
 #: what the prior from the clinical context is, in words (the population prior is another)
 CONTEXT_PRIOR_WORDS = ("prior from the clinical context (P(TTP) given only the time since SRS, "
                        "treatment and patient findings, before any imaging finding)")
@@ -52,8 +52,13 @@ class Sensitivity(Result):
     ranking : pandas.DataFrame
         The test ranking of :meth:`Model.value_of_information` (the same tests and
         ``rank_by``, tests already done left out): per test its measure at the point values
-        (``value_point``), its quantiles over the draws and ``p_first``, how often it ranks
-        first. ``voi_intervals`` is the same table under its old name.
+        (``value_point``), its quantiles over the draws, its net value at the point values
+        (``net_point``) and ``p_first``, how often it is the
+        best next test (the first ranked test worth its cost). ``voi_intervals`` is the same
+        table under its old name.
+    p_no_test : float
+        Share of the draws in which no test is worth its cost (``p_first`` and this sum
+        to 1).
     """
 
     p_progression: float
@@ -71,6 +76,7 @@ class Sensitivity(Result):
     utilities: Utilities = field(repr=False)
     ranking: pd.DataFrame = field(repr=False)
     rank_by: str = "net_value"
+    p_no_test: float = 0.0
     n_draws: int
     n_records_drawn: int
     elapsed: float = field(default=0.0, repr=False)
@@ -99,15 +105,29 @@ class Sensitivity(Result):
         return self.utilities.thresholds()
 
     # -- words ------------------------------------------------------------------------
+    @property
+    def next_test(self) -> str | None:
+        """The best next test at the point values: the first ranked test worth its cost
+        (as :attr:`ValueOfInformation.next_test`)."""
+        worth = self.ranking[self.ranking["net_point"] > 0]
+        return None if worth.empty else str(worth.iloc[0]["test"])
+
     def ranking_text(self) -> str:
-        """``ASL perfusion (CBF), first by net value at the point values, is first in 41%
-        of the parameter draws.``"""
+        """``ASL perfusion (CBF), the best next test at the published figures' point values,
+        is best in 36% of the 10000 parameter draws; in 3% no test is worth its cost.``"""
         if self.ranking.empty:
             return "No test is left to rank."
-        top = self.ranking.iloc[0]
-        return (f"{top['label']}, first by {MEASURE_LABELS.get(self.rank_by, self.rank_by)} at "
-                f"the published figures' point values, is first in {top['p_first']:.0%} of "
-                f"the {self.n_draws} parameter draws.")
+        none = (f"; in {self.p_no_test:.0%} of them no test is worth its cost"
+                if self.p_no_test > 0 else "")
+        nxt = self.next_test
+        if nxt is None:
+            return (f"At the published figures' point values no test is worth its cost; "
+                    f"across the {self.n_draws} parameter draws none is in "
+                    f"{self.p_no_test:.0%} of them.")
+        top = self.ranking[self.ranking["test"] == nxt].iloc[0]
+        return (f"{top['label']}, the best next test at the published figures' point values "
+                f"(ranked by {MEASURE_LABELS.get(self.rank_by, self.rank_by)}), is the best in "
+                f"{top['p_first']:.0%} of the {self.n_draws} parameter draws{none}.")
 
     def flip_text(self, r: Any) -> str:
         """One flip-point row in words."""
@@ -158,6 +178,7 @@ class Sensitivity(Result):
                             "points": records(self.prior_curve.iloc[::10])},
             "decision_thresholds": [t.to_dict() for t in self.thresholds],
             "rank_by": self.rank_by, "ranking": records(self.ranking),
+            "p_no_test": self.p_no_test,
             "n_draws": self.n_draws, "seed": self.seed,
         }
 

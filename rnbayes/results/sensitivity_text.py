@@ -26,8 +26,9 @@ def _ranking_lines(sens: Any) -> list[str]:
              f"{x.p_first:.1%}"] for x in r.itertuples()]
     return ["", _fill(f"Is the test ranking robust? Tests ranked by "
                       f"{MEASURE_LABELS.get(sens.rank_by, sens.rank_by)}, as in the tests "
-                      "table; how often each ranks first across the parameter draws:"),
-            *text_table(["test", "point", lo, hi, "first in"], rows, [30, 7, 7, 7, 8],
+                      "table; how often each is the best next test (the first worth its cost) "
+                      "across the parameter draws:"),
+            *text_table(["test", "point", lo, hi, "best in"], rows, [30, 7, 7, 7, 8],
                         [False, True, True, True, True]),
             _fill(sens.ranking_text())]
 

@@ -154,7 +154,8 @@ def test_ranking_skips_observed_tests_and_matches_the_voi_table(model, sens_nodu
     assert len(r) > 0 and "dsc_perfusion" not in set(r["test"])  # rCBV is known: done
     assert (r["value_low"] <= r["value_median"]).all()
     assert (r["value_median"] <= r["value_high"]).all()
-    assert abs(r["p_first"].sum() - 1.0) < 1e-9 and sens_nodular.voi_intervals is r
+    assert abs(r["p_first"].sum() + sens_nodular.p_no_test - 1.0) < 1e-9
+    assert sens_nodular.voi_intervals is r
     voi = model.value_of_information(NODULAR, pairs=False)
     assert list(r["test"]) == list(voi.table["test"])  # the same ranking, the same order
     np.testing.assert_allclose(r["value_point"], voi.table["net_value"], atol=1e-9)
@@ -172,7 +173,9 @@ def test_ranking_honours_tests_and_rank_by(model, rank_by, tests):
     assert s.rank_by == rank_by and set(s.ranking["test"]) == set(tests)
     assert list(s.ranking["test"]) == list(voi.table["test"])
     np.testing.assert_allclose(s.ranking["value_point"], voi.table[rank_by], atol=1e-9)
-    assert voi.table.iloc[0]["label"] in s.ranking_text()
+    assert s.next_test == voi.next_test
+    if voi.next_test is not None:
+        assert voi.test_label(voi.next_test) in s.ranking_text()
 
 
 def test_first_in_each_draw_matches_a_ranking_on_that_draws_tables(model):
@@ -197,11 +200,12 @@ def test_first_in_each_draw_matches_a_ranking_on_that_draws_tables(model):
         one = {k: (v[0] if v.ndim == model.network.cpts[k].ndim + 1 else v)
                for k, v in tables.items()}
         voi = model.with_tables(one).value_of_information(ev, pairs=False)
-        firsts.append(voi.table.iloc[0]["test"])
-    expected = {t: firsts.count(t) / n for t in set(firsts)}
+        firsts.append(voi.next_test)  # the first ranked test worth its cost, or None
+    expected = {t: firsts.count(t) / n for t in set(firsts) if t is not None}
     got = {r.test: r.p_first for r in s.ranking.itertuples() if r.p_first > 0}
     assert len(expected) > 1  # the draws disagree, so the check has teeth
     assert got == pytest.approx(expected, abs=1e-12)
+    assert s.p_no_test == pytest.approx(firsts.count(None) / n, abs=1e-12)
 
 
 def test_to_dict_is_json_safe(sens_nodular):

@@ -113,7 +113,7 @@ def test_the_answer_comes_first_and_says_everything_a_board_needs(results):
                  "Utilities assumed: asymptomatic lesion (default)",
                  "Best next test: ASL perfusion (CBF)", "If elevated: P(TTP)",
                  "if not elevated: P(TTP)", "accuracy rests on 14 patients",
-                 "is first in"):
+                 "is the best in"):
         assert part in answer, part
     assert md.index(rnbayes.NOTICE) < md.index("## The answer")
 

@@ -124,8 +124,8 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
         p_draws = np.ascontiguousarray(dn.query([model.target])[:, model.positive_index])
         best_point = int(u.best_index(p_point))
         best_draws = u.best_index(p_draws)
-        ranking = ranking_robustness(model, ev, dn, chosen, u, rank_by, level,
-                                     on_test=lambda _: bar.update())
+        ranking, p_no_test = ranking_robustness(model, ev, dn, chosen, u, rank_by, level,
+                                                on_test=lambda _: bar.update())
         bar.update()
         labels = labels_for(model.network_path)
         table, params = tornado(model, ev, level)
@@ -142,6 +142,6 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
         action_shares={a: float(np.mean(best_draws == i)) for i, a in enumerate(u.actions)},
         draws=p_draws, tornado=table, flip_points=flips, prior_curve=curve,
         prior_case=prior_case, likelihood_ratio=lr, prior_thresholds=prior_flips, utilities=u,
-        ranking=ranking, rank_by=rank_by, n_draws=n_draws, n_records_drawn=n_drawn,
+        ranking=ranking, rank_by=rank_by, p_no_test=p_no_test, n_draws=n_draws, n_records_drawn=n_drawn,
         elapsed=time.perf_counter() - t0, evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest, seed=seed), labels=labels)

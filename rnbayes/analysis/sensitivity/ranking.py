@@ -5,8 +5,10 @@ left out -- at the point values and in every parameter draw.
 Per draw, each test's measure comes from its joint with the diagnosis in that draw (the
 same formulas as :mod:`rnbayes.analysis.measures`, batched over draws), and the draw's
 ranking uses the same order as :func:`rnbayes.results.voi.rank`: the measure, then net
-value, then the test id. The answer to "how often is this ranking's first test first?"
-is ``p_first`` of the point ranking's first row.
+value, then the test id. As in the value-of-information result, a draw's best next test is
+its first ranked test worth its cost (net value above 0); a draw where none is counts as
+"no test worth its cost". The answer to "how often is this ranking's best test best?" is
+``p_first`` of the point ranking's best next test.
 """
 
 from __future__ import annotations
@@ -56,22 +58,27 @@ def batched_measures(joint: np.ndarray, pos: int, u: Utilities,
 
 def first_per_draw(values: np.ndarray, net: np.ndarray, ids: Sequence[str],
                    rank_by: str) -> np.ndarray:
-    """Index of the first test in each draw (``values``, ``net``: ``(B, tests)``), ranked
-    as :func:`~rnbayes.results.voi.rank` ranks: the measure, then net value, then id."""
+    """Index of each draw's best next test (``values``, ``net``: ``(B, tests)``): the first
+    test worth its cost (net value > 0) in the order :func:`~rnbayes.results.voi.rank`
+    gives -- the measure, then net value, then id; -1 where no test is worth its cost."""
     order = np.argsort(np.argsort(np.asarray(ids)))  # alphabetical position of each id
     by_id = np.broadcast_to(order, values.shape)
     keys = [by_id, -np.round(net, 12)]
     if rank_by != "net_value":
         keys.append(-np.round(values, 12))
-    return np.lexsort(keys, axis=-1)[:, 0]
+    keys.append(~(net > 0))  # worth its cost first
+    first = np.lexsort(keys, axis=-1)[:, 0]
+    worth = np.take_along_axis(net, first[:, None], axis=1)[:, 0] > 0
+    return np.where(worth, first, -1)
 
 
 def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any], dn: DrawnNetwork,
                        tests: Sequence[CandidateTest], u: Utilities, rank_by: str,
                        level: float, on_test: Callable[[str], None] | None = None
-                       ) -> pd.DataFrame:
+                       ) -> tuple[pd.DataFrame, float]:
     """Per test still to do: the ranking measure at the point values, its quantiles over
-    the draws, and how often it ranks first; in the point ranking's order."""
+    the draws, and how often it is the best next test; in the point ranking's order. And
+    the share of draws in which no test is worth its cost."""
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     t = model.network.card[model.target]
     pos = model.positive_index
@@ -89,17 +96,19 @@ def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any], dn: DrawnNet
         if on_test is not None:
             on_test(test.id)
     if not point:
-        return pd.DataFrame(columns=RANKING_COLUMNS)
+        return pd.DataFrame(columns=RANKING_COLUMNS), 1.0
     ranked = rank(pd.DataFrame(point), rank_by)
     ids = list(ranked["test"])
     values = np.stack([drawn[i][rank_by] for i in ids], axis=1)
     first = first_per_draw(values, np.stack([drawn[i]["net_value"] for i in ids], axis=1),
                            ids, rank_by)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "test": ids, "label": [labels[i] for i in ids], "rank_point": np.arange(1, len(ids) + 1),
         "value_point": ranked[rank_by].to_numpy(),
         "value_low": np.quantile(values, lo_q, axis=0),
         "value_median": np.median(values, axis=0),
         "value_high": np.quantile(values, hi_q, axis=0),
+        "net_point": ranked["net_value"].to_numpy(),
         "p_first": [float(np.mean(first == j)) for j in range(len(ids))]},
         columns=RANKING_COLUMNS)
+    return table, float(np.mean(first < 0))
