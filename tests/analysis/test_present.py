@@ -61,8 +61,8 @@ def test_quick_interval_brackets_the_point_and_is_reproducible(model):
 
 
 def test_a_quick_interval_agrees_with_the_full_sensitivity_run(model):
-    quick = model.posterior(RIM, interval=1000, seed=5).interval
-    full = model.sensitivity(RIM, n_draws=1000, seed=6, progress=False).interval
+    quick = model.posterior(RIM, interval=800, seed=5).interval
+    full = model.sensitivity(RIM, n_draws=800, seed=6, progress=False).interval
     assert abs(quick.low - full.low) < 0.08 and abs(quick.high - full.high) < 0.08
 
 

@@ -129,7 +129,7 @@ def test_compare_prints_cases_side_by_side(folder, capsys):
 def test_no_progress_text_when_stderr_is_not_a_terminal(folder, tmp_path):
     """A log file gets the one 'wrote' line per report, never progress frames."""
     r = subprocess.run([sys.executable, "-m", "rnbayes", "report", str(folder / "a.yaml"),
-                        "-o", str(tmp_path / "r.json"), "--draws", "3000"],
+                        "-o", str(tmp_path / "r.json"), "--draws", "2000"],
                        capture_output=True, text=True, cwd=ROOT, check=True)
     assert r.stderr.strip().splitlines() == [f"wrote {tmp_path / 'r.json'} (json)"]
     assert "\r" not in r.stderr
