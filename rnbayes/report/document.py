@@ -46,10 +46,11 @@ _PAGE = Template("""<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>\
 
 @dataclass(frozen=True)
 class Document:
-    """A laid-out report: its text and the figures a Markdown report links to."""
+    """A laid-out report: its text, and the figures a Markdown report links to with the
+    file names it links them by."""
 
     text: str
-    figures: tuple[Figure, ...] = ()
+    figures: tuple[tuple[str, Figure], ...] = ()
 
 
 def css() -> str:
@@ -139,11 +140,12 @@ def render_html(title: str, sections: Sequence[sec.Section], body: str | None = 
 
 
 def render_markdown(title: str, sections: Sequence[sec.Section], figure_stem: str | None,
-                    level: int = 1) -> tuple[str, tuple[Figure, ...]]:
-    """Markdown text (every user string escaped) and the figures it links to."""
+                    level: int = 1) -> tuple[str, tuple[tuple[str, Figure], ...]]:
+    """Markdown text (every user string escaped) and the figures it links to, with their
+    file names (``<figure_stem>-<figure>.png``)."""
     head = "#" * level
     parts = [f"{head} {md_escape(title)}", "", f"> {md_escape(NOTICE)}", ""]
-    figures: list[Figure] = []
+    figures: list[tuple[str, Figure]] = []
     for x in sections:
         body = x.markdown
         for fig in x.figures:
@@ -152,8 +154,9 @@ def render_markdown(title: str, sections: Sequence[sec.Section], figure_stem: st
                 link = (f"_(chart: {md_escape(fig.alt)}; write the report to a file to get it "
                         "as a PNG beside it)_")
             else:
-                link = f"![{md_escape(fig.alt)}](<{figure_stem}-{fig.name}.png>)"
-                figures.append(fig)
+                name = f"{figure_stem}-{fig.name}.png"
+                link = f"![{md_escape(fig.alt)}](<{name}>)"
+                figures.append((name, fig))
             body = body.replace(mark, link)
         parts += [f"{head}# {md_escape(x.title)}", "", body, ""]
     parts += [f"> {md_escape(NOTICE)}", ""]

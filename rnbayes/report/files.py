@@ -63,8 +63,8 @@ def save(path: str | Path, doc: Document) -> tuple[Path, ...]:
     """Write a document and the PNG files it links to; return the paths written."""
     path = Path(path)
     written = []
-    for fig in doc.figures:
-        target = path.with_name(f"{path.stem}-{fig.name}.png")
+    for name, fig in doc.figures:
+        target = path.with_name(name)
         atomic_write(target, fig.png())
         written.append(target)
     atomic_write(path, doc.text.encode("utf-8"))

@@ -18,6 +18,8 @@ from .text import text_table
 COMPARE_COLUMNS = ["case", "p_progression", "interval_low", "interval_high", "action",
                    "recommendation", "utilities_assumed", "next_test", "next_test_label",
                    "next_test_net_value"]
+#: more cases than this are printed one row each rather than one column each
+WIDE = 4
 #: the rows of the side-by-side view: column -> what people read
 SIDE_BY_SIDE = {"p_progression": "P(TTP)", "interval": "95% credible interval",
                 "recommendation": "recommended", "utilities_assumed": "utilities assumed",
@@ -84,6 +86,9 @@ class Comparison(Result):
         return self.table.copy()
 
     def summary(self) -> str:
+        """Cases side by side (one column each); more than four cases, one row each."""
+        if len(self.cases) > WIDE:
+            return self._rows_text()
         side = self.side_by_side()
         width = max(18, min(40, 84 // max(1, len(side.columns))))
         lines = text_table(["", *side.columns], [[k, *v] for k, v in side.iterrows()],
@@ -93,6 +98,13 @@ class Comparison(Result):
             lines += ["", "Findings that differ:"]
             lines += text_table(["", *diff.columns], [[k, *v] for k, v in diff.iterrows()],
                                 [22, *([width] * len(diff.columns))])
+        return "\n".join([*lines, "", NOTICE])
+
+    def _rows_text(self) -> str:
+        side = self.side_by_side().T
+        first = max(8, *(len(c) for c in self.cases))
+        lines = text_table(["case", *side.columns], [[k, *v] for k, v in side.iterrows()],
+                           [first, 6, *([11] if self.n_draws else []), 22, 20, 28])
         return "\n".join([*lines, "", NOTICE])
 
     def _repr_html_(self) -> str:

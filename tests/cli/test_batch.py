@@ -6,6 +6,7 @@ when stderr is not a terminal."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -96,6 +97,21 @@ def test_report_combined_has_a_summary_table(folder, tmp_path):
     page = out.read_text()
     assert page.index("Summary") < page.index("Case: a") < page.index("Case: b")
     assert page.count("The answer") == 2
+
+
+def test_combined_markdown_writes_each_cases_charts_under_its_own_name(folder, tmp_path):
+    out = tmp_path / "all.md"
+    assert main(["report", str(folder), "--combined", "-o", str(out), "--no-sensitivity"]) == 0
+    links = re.findall(r"\]\(<([^>]+)>\)", out.read_text())
+    assert links == ["all-1-test-values.png", "all-2-test-values.png"]
+    assert all((tmp_path / name).is_file() for name in links)
+
+
+def test_compare_prints_many_cases_one_row_each(capsys):
+    assert main(["compare", str(CASES), "--no-interval"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["case", "P(TTP)"] and len(lines[0]) <= 130
+    assert any(line.startswith("near_certain_progression") for line in lines)
 
 
 def test_report_with_a_reference_case(folder, tmp_path):
