@@ -27,7 +27,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SchemaError, suggest
+from ..errors import SchemaError, excerpt, suggest
 
 if TYPE_CHECKING:  # jsonschema loads on first validation, not on ``import rnbayes``
     from jsonschema import Draft202012Validator
@@ -81,11 +81,6 @@ def dotted(parts: Any) -> str:
     return out
 
 
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
     """``(path, message, value, expected)`` of one validation error, in plain words."""
     e = _narrow(e)
@@ -104,17 +99,17 @@ def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
         return (f"{path}.{missing}" if path else missing, f"missing required field {missing!r}",
                 None, f"a value for {missing!r}")
     if e.validator == "oneOf" and expected and _count_valid(e) > 1:
-        return path, f"ambiguous: expected {expected}; got {_short(value)}", value, expected
+        return path, f"ambiguous: expected {expected}; got {excerpt(value)}", value, expected
     if expected:
-        return path, f"expected {expected}; got {_short(value)}", value, expected
+        return path, f"expected {expected}; got {excerpt(value)}", value, expected
     if e.validator == "enum":
         valid = list(e.validator_value)
         hint = suggest(value, [str(v) for v in valid]) if isinstance(value, str) else ""
-        return path, f"must be one of {valid}; got {_short(value)}{hint}", value, f"one of {valid}"
+        return path, f"must be one of {valid}; got {excerpt(value)}{hint}", value, f"one of {valid}"
     if e.validator == "type":
         kinds = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
         want = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
-        return path, f"expected {want}; got {_short(value)}", value, want
+        return path, f"expected {want}; got {excerpt(value)}", value, want
     return path, e.message, value, None
 
 
