@@ -29,8 +29,33 @@ from .yamlio import load_document
 
 
 @dataclass(frozen=True)
+class Plausible:
+    """The usual range of a measured number and why (the ``plausible`` block): a value
+    outside it but within the measure's ``min``/``max`` is accepted with an
+    :class:`~rnbayes.errors.ImplausibleValueWarning`."""
+
+    minimum: float | None
+    maximum: float | None
+    reason: str
+    sources: tuple[Mapping[str, Any], ...] = ()
+
+    def contains(self, value: float) -> bool:
+        return ((self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum))
+
+    def describe(self) -> str:
+        """``up to 15``, ``at least 1`` or ``1 to 15``."""
+        if self.minimum is None:
+            return f"up to {self.maximum:g}"
+        if self.maximum is None:
+            return f"at least {self.minimum:g}"
+        return f"{self.minimum:g} to {self.maximum:g}"
+
+
+@dataclass(frozen=True)
 class Measure:
-    """How a number given as evidence becomes a state of ``node``."""
+    """How a number given as evidence becomes a state of ``node``: the cut-points, the
+    possible range (``minimum``, ``maximum``) and the usual one (``plausible``)."""
 
     node: str
     key: str
@@ -42,6 +67,7 @@ class Measure:
     maximum: float | None
     rule: str
     sources: tuple[Mapping[str, Any], ...]
+    plausible: Plausible | None = None
 
     def to_state(self, value: float) -> str:
         """The state for ``value``.
@@ -173,11 +199,24 @@ def _measure(file: str, path: str, node: str, m: Mapping[str, Any]) -> Measure:
         raise SchemaError(f"expected {len(cuts) + 1} states (one per interval); got {m['bins']!r}",
                           file=file, path=f"{path}.bins", value=m["bins"],
                           expected=f"{len(cuts) + 1} states")
-    srcs = m["source"] if isinstance(m["source"], list) else [m["source"]]
+    lo, hi, usual = m.get("min"), m.get("max"), m.get("plausible")
+    bounds = [x for x in (lo, usual and usual.get("min"), *cuts, usual and usual.get("max"), hi)
+              if x is not None]
+    if not all(a <= b for a, b in zip(bounds, bounds[1:])):
+        raise SemanticError(f"expected min <= plausible.min <= cut-points <= plausible.max <= max; "
+                            f"got {bounds}", file=file, path=path, value=bounds,
+                            expected="ordered bounds")
+    plausible = None if usual is None else Plausible(
+        usual.get("min"), usual.get("max"), str(usual["reason"]), _sources(usual.get("source")))
     return Measure(node=node, key=m.get("key", node), unit=str(m["unit"]),
                    cutpoints=tuple(float(c) for c in cuts), bins=tuple(m["bins"]),
-                   closed=m["closed"], minimum=m.get("min"), maximum=m.get("max"),
-                   rule=str(m["rule"]), sources=tuple(FrozenMap(dict(s)) for s in srcs))
+                   closed=m["closed"], minimum=lo, maximum=hi, rule=str(m["rule"]),
+                   sources=_sources(m["source"]), plausible=plausible)
+
+
+def _sources(raw: Any) -> tuple[Mapping[str, Any], ...]:
+    srcs = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    return tuple(FrozenMap(dict(s)) for s in srcs)
 
 
 def topological_order(file: str, nodes: Mapping[str, NodeSpec]) -> tuple[str, ...]:

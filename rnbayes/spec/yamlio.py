@@ -9,8 +9,8 @@ PyYAML has it) with limits checked *before* any Python object is built:
 * booleans are ``true``/``false`` only -- ``yes``, ``no``, ``on``, ``off`` stay text (YAML
   1.1 read them as booleans, so ``immunotherapy: yes`` became True);
 * numbers are YAML 1.2 numbers: ``2.5e0`` and ``1e5`` are floats, ``010`` is ten, and
-  ``9:30`` stays text (YAML 1.1 read it as 570, base 60); an integer too large for a float
-  is an error; dates stay text;
+  ``9:30`` stays text (YAML 1.1 read it as 570, base 60); a number too large for a float
+  and ``.inf``/``.nan`` are errors (every number in a spec is finite); dates stay text;
 * a key given twice is an error naming both lines; merge keys (``<<``) and tags other
   than the core ones (``!!python/...``, ``!!binary``, ``!!set``) are errors;
 * at most :data:`MAX_BYTES` per file, :data:`MAX_DEPTH` levels of nesting,
@@ -132,9 +132,12 @@ class _Constructor(SafeConstructor):
         return value
 
     def construct_float(self, node: Node) -> float:
-        text = self.construct_scalar(node).lower().lstrip("+")
-        value = float(text.replace(".inf", "inf").replace(".nan", "nan"))
-        if math.isinf(value) and "inf" not in text:
+        text = self.construct_scalar(node)
+        if "inf" in text.lower() or "nan" in text.lower():
+            raise LimitError(f"{text!r} is not a finite number (rnbayes files hold finite "
+                             "numbers only)", node.start_mark)
+        value = float(text)
+        if math.isinf(value):
             raise LimitError(f"the number {excerpt(text)} is too large", node.start_mark)
         return value
 
