@@ -33,6 +33,7 @@ from .analysis.model import Model, load_model
 from .errors import (
     CaseFileError,
     EvidenceError,
+    ImplausibleValueWarning,
     ParameterError,
     RnbayesError,
     RnbayesWarning,
@@ -63,6 +64,7 @@ __all__ = [
     "Catalog",
     "CredibleInterval",
     "EvidenceError",
+    "ImplausibleValueWarning",
     "Model",
     "ParameterError",
     "Posterior",
