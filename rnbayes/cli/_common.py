@@ -8,9 +8,11 @@ from typing import Any
 
 from .._params import check_int, fail
 from ..analysis.model import Model, load_model
+from ..analysis.sensitivity import DRAWS_WHY, MAX_DRAWS
 from ..results.base import Result
 from ..results.voi import MEASURES
 from ..spec.case import Case, load_case
+from ..spec.utilities import Utilities, resolve_utilities
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,
@@ -32,8 +34,9 @@ def add_draw_options(p: argparse.ArgumentParser, draws_help: str) -> None:
 
 
 def add_utilities_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--utilities", help="utilities YAML or a bundled set name such as "
-                   "'symptomatic' (default: the case file's, else priors/utilities.yaml)")
+    p.add_argument("--utilities", help="utilities YAML, or a bundled set: 'asymptomatic' (the "
+                   "default, priors/utilities.yaml) or 'symptomatic' (default: the case "
+                   "file's utilities:, else asymptomatic)")
 
 
 def add_voi_options(p: argparse.ArgumentParser) -> None:
@@ -46,7 +49,8 @@ def add_voi_options(p: argparse.ArgumentParser) -> None:
 
 def check_draws(args: argparse.Namespace, command: str) -> None:
     """``--draws`` (at least 2) and ``--seed`` (at least 0), before any work is done."""
-    check_int(args.draws, "--draws", f"rnbayes {command}", minimum=2)
+    check_int(args.draws, "--draws", f"rnbayes {command}", minimum=2, maximum=MAX_DRAWS,
+              why=DRAWS_WHY)
     check_int(args.seed, "--seed", f"rnbayes {command}", minimum=0)
 
 
@@ -65,9 +69,12 @@ def load(args: argparse.Namespace) -> tuple[Case, Model]:
     return load_case(args.case), load_model(args.network, args.priors)
 
 
-def utilities_for(args: argparse.Namespace, case: Case) -> str | None:
-    """``--utilities``, else the case file's ``utilities:``, else None (the default)."""
-    return getattr(args, "utilities", None) or case.utilities
+def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
+    """``--utilities`` (checked here, so a misspelt set name is named as the option), else
+    the case file's ``utilities:`` (checked when the case was read), else None (the default)."""
+    if getattr(args, "utilities", None):
+        return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
+    return case.utilities
 
 
 def emit(case: Case, result: Result, *, as_json: bool) -> None:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         check_draws(args, "report")
     tests = parse_test_ids(args.tests, "report")
     case, model = load(args)
-    utilities = utilities_for(args, case)
+    utilities = utilities_for(args, case, "report")
     voi = model.value_of_information(case.evidence, tests=tests, utilities=utilities,
                                      rank_by=args.rank_by, catalog=args.catalog)
     sens = None if args.no_sensitivity else model.sensitivity(

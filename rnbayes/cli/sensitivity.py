@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     check_draws(args, "sensitivity")
     case, model = load(args)
     sens = model.sensitivity(case.evidence, n_draws=args.draws, seed=args.seed,
-                             utilities=utilities_for(args, case),
+                             utilities=utilities_for(args, case, "sensitivity"),
                              progress=False if args.no_progress else None)
     emit(case, sens, as_json=args.json)
     return 0

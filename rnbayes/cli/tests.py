@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     tests = parse_test_ids(args.tests, "tests")
     case, model = load(args)
     voi = model.value_of_information(case.evidence, tests=tests,
-                                     utilities=utilities_for(args, case), rank_by=args.rank_by,
+                                     utilities=utilities_for(args, case, "tests"), rank_by=args.rank_by,
                                      catalog=args.catalog)
     emit(case, voi, as_json=args.json)
     return 0

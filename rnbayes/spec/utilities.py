@@ -18,7 +18,7 @@ import numpy as np
 from .._params import fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
-from ..errors import SchemaError
+from ..errors import SchemaError, suggest
 from .resources import default_priors_dir
 from .yamlio import FileCache, load_document
 
@@ -134,16 +134,30 @@ class Utilities:
                 "thresholds": [t.to_dict() for t in self.thresholds()]}
 
 
+#: the name of the default set (``priors/utilities.yaml``)
+DEFAULT_SET = "asymptomatic"
+
+
 def bundled_sets() -> list[str]:
-    """Names of the bundled utilities sets other than the default (``symptomatic``)."""
-    return sorted(p.stem[len("utilities_"):] for p in default_priors_dir().glob("utilities_*.yaml"))
+    """Names of the bundled utilities sets: ``asymptomatic`` (the default,
+    ``priors/utilities.yaml``) and each ``priors/utilities_<name>.yaml`` (``symptomatic``)."""
+    others = (p.stem[len("utilities_"):] for p in default_priors_dir().glob("utilities_*.yaml"))
+    return sorted({DEFAULT_SET, *others})
+
+
+def bundled_path(name: str) -> Path:
+    """The file of a bundled set."""
+    if name == DEFAULT_SET:
+        return default_priors_dir() / "utilities.yaml"
+    return default_priors_dir() / f"utilities_{name}.yaml"
 
 
 def load_utilities(path: str | Path | None = None) -> Utilities:
     """Load utilities from YAML (default: the bundled ``priors/utilities.yaml``).
 
     ``path`` may also name a bundled set: ``"symptomatic"`` loads
-    ``priors/utilities_symptomatic.yaml``. Unchanged files are read once.
+    ``priors/utilities_symptomatic.yaml``, ``"asymptomatic"`` the default. Unchanged files
+    are read once.
 
     Raises
     ------
@@ -155,11 +169,12 @@ def load_utilities(path: str | Path | None = None) -> Utilities:
     --------
     >>> load_utilities("symptomatic").best_action(0.2)
     'treat_as_necrosis'
+    >>> load_utilities("asymptomatic") == load_utilities()
+    True
     """
-    p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
-    bundled = default_priors_dir() / f"utilities_{path}.yaml"
-    if path is not None and not p.is_file() and bundled.is_file():
-        p = bundled  # a bundled set by name, e.g. "symptomatic"
+    p = Path(path) if path is not None else bundled_path(DEFAULT_SET)
+    if path is not None and not p.is_file() and str(path) in bundled_sets():
+        p = bundled_path(str(path))  # a bundled set by name, e.g. "symptomatic"
     return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
 
 
@@ -181,16 +196,20 @@ def _read(p: Path) -> Utilities:
                      reasoning=reasoning, file=str(p))
 
 
-def resolve_utilities(value: Utilities | str | Path | None, caller: str) -> Utilities:
+def resolve_utilities(value: Utilities | str | Path | None, caller: str,
+                      name: str = "utilities") -> Utilities:
     """The ``utilities`` parameter of an analysis: a :class:`Utilities`, a YAML path, a
-    bundled set name, or None for the default."""
+    bundled set name, or None for the default. ``name`` is how the caller calls it
+    (``--utilities`` on the command line)."""
     if value is None or isinstance(value, Utilities):
         return value if value is not None else load_utilities()
     if isinstance(value, (str, Path)):
         if Path(value).is_file() or str(value) in bundled_sets():
             return load_utilities(value)
-        must = (f"a Utilities, the path of a utilities YAML file, or a bundled set name among "
-                f"{bundled_sets()} (no such file)")
-    else:
-        must = "a Utilities, a path or a bundled set name"
-    raise fail("utilities", caller, must, value)
+        what = "a folder" if Path(value).is_dir() else "no such file"
+        must = (f"the path of a utilities YAML file or a bundled set name among "
+                f"{bundled_sets()} ({what})")
+        if name == "utilities":
+            must = "a Utilities, " + must
+        raise fail(name, caller, must, value, suggest(str(value), bundled_sets()))
+    raise fail(name, caller, "a Utilities, a path or a bundled set name", value)
