@@ -1,14 +1,19 @@
 """Stage 6: the command-line interface, ``rnbayes <command> ...``.
 
 One module per command (``assess``, ``tests``, ``sensitivity``, ``report``), each with
-``register(subparsers)``; shared options live in :mod:`._common`. Errors that rnbayes
-raises for bad input (and OS errors such as an unwritable file) are printed as one line
-and exit with code 2.
+``register(subparsers)``; shared options live in :mod:`._common`, and every write to a file
+or to standard output goes through :mod:`._output`. Errors that rnbayes raises for bad
+input (and OS errors such as an unwritable file, or a closed standard output) are printed
+as one line and exit with code 2. When the reader of a pipe goes away (``rnbayes tests c.yaml
+| head -1``) the command stops quietly with code 141 (128 + SIGPIPE, as the shell reports a
+process that SIGPIPE ends).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import warnings
 
@@ -37,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit code (0, or 2 for bad input)."""
+    """Run one command; return the exit code (0; 2 for bad input; 141 for a closed pipe)."""
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -45,14 +50,28 @@ def main(argv: list[str] | None = None) -> int:
             code = args.func(args)
         for w in caught:
             if issubclass(w.category, RnbayesWarning):
-                print(f"rnbayes: warning: {w.message}", file=sys.stderr)
+                _say(f"rnbayes: warning: {w.message}")
         return int(code or 0)
-    except BrokenPipeError:  # output piped into e.g. `head`
-        sys.stderr.close()
-        return 0
+    except BrokenPipeError:  # the reader of a pipe has gone (e.g. `| head`)
+        _silence_stdout()
+        return 141
     except (RnbayesError, OSError) as exc:
-        print(f"rnbayes: error: {exc}", file=sys.stderr)
+        _say(f"rnbayes: error: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("rnbayes: interrupted", file=sys.stderr)
+        _say("rnbayes: interrupted")
         return 130
+
+
+def _say(line: str) -> None:
+    """One line on standard error (when there is one)."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit does not
+    raise BrokenPipeError again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -13,6 +13,7 @@ from ..results.base import Result
 from ..results.voi import MEASURES
 from ..spec.case import Case, load_case
 from ..spec.utilities import Utilities, resolve_utilities
+from ._output import write_stdout
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,
@@ -78,14 +79,12 @@ def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utiliti
 
 
 def emit(case: Case, result: Result, *, as_json: bool) -> None:
-    """Print a result for a case: its ``summary()`` under a case header, or JSON."""
+    """Print a result for a case: its ``summary()`` under a case header, or JSON -- built
+    whole first, then written in one piece."""
     if as_json:
         out = {"case": {"id": case.id, "notes": case.notes, "path": case.path},
                **result.to_dict()}
-        print(json.dumps(out, indent=2))
+        write_stdout(json.dumps(out, indent=2) + "\n")
         return
-    print(f"case: {case.id}")
-    if case.notes:
-        print(f"notes: {case.notes}")
-    print()
-    print(result.summary())
+    head = f"case: {case.id}\n" + (f"notes: {case.notes}\n" if case.notes else "")
+    write_stdout(f"{head}\n{result.summary()}\n")
