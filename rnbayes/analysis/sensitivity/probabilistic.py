@@ -76,6 +76,8 @@ def voi_intervals(model: CompiledModel, ev: Mapping[str, Any], dn: DrawnNetwork,
         voi["mi_median"] = np.median(mi, axis=0)
         voi["mi_high"] = np.quantile(mi, hi_q, axis=0)
         voi["p_best"] = [float(np.mean(top == j)) for j in range(mi.shape[1])]
-        voi = voi.sort_values("mi_point", ascending=False, kind="stable").reset_index(drop=True)
+        voi = voi.assign(_mi=voi["mi_point"].round(12)).sort_values(
+            ["_mi", "test"], ascending=[False, True], kind="stable").drop(columns="_mi")
+        voi = voi.reset_index(drop=True)
         voi.insert(1, "rank_point", np.arange(1, len(voi) + 1))
     return voi
