@@ -105,3 +105,10 @@ def test_parameter_errors_quote_a_short_excerpt(model):
     with pytest.raises(ParameterError) as info:
         model.value_of_information({}, rank_by="x" * 10_000)
     assert len(str(info.value)) < 400
+
+
+def test_a_priors_option_that_is_a_file_or_missing_says_so(tmp_path):
+    with pytest.raises(SchemaError, match="is a file; give the folder of prior files"):
+        rnbayes.load_model(None, ROOT / "priors" / "accuracy.yaml")
+    with pytest.raises(SchemaError, match="no such folder"):
+        rnbayes.load_model(None, tmp_path / "nope")
