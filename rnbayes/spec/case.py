@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CaseFileError, suggest
+from ..errors import CaseFileError, excerpt, suggest
 from .utilities import bundled_sets, load_utilities
 from .yamlio import load_document
 
@@ -79,7 +79,7 @@ def _utilities(case: Path, value: str | None) -> str | None:
     elif value in bundled_sets():
         resolved = value
     else:
-        raise CaseFileError(f"no file {value!r} beside the case file, and not a bundled set "
+        raise CaseFileError(f"no file {excerpt(value)} beside the case file, and not a bundled set "
                             f"among {bundled_sets()}{suggest(value, bundled_sets())}",
                             file=case.name, path="utilities", value=value)
     load_utilities(resolved)

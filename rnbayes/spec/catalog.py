@@ -16,7 +16,7 @@ from typing import Any
 
 from .._params import check_names, fail
 from ..engine.frozen import FrozenMap
-from ..errors import SemanticError, suggest
+from ..errors import SemanticError, excerpt, suggest
 from .resources import data_dir
 from .yamlio import FileCache, load_document
 
@@ -123,7 +123,7 @@ class Catalog:
             for k, n in enumerate(t.reveals):
                 where = {"file": self.file, "path": f"tests.{t.id}.reveals[{k}]", "value": n}
                 if n not in nodes:
-                    raise SemanticError(f"unknown node {n!r}{suggest(n, nodes)}", **where)
+                    raise SemanticError(f"unknown node {excerpt(n)}{suggest(n, nodes)}", **where)
                 if n in latent:
                     raise SemanticError(f"{n!r} is a latent node and cannot be revealed", **where)
                 if n == target:

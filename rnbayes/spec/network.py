@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.frozen import FrozenMap
-from ..errors import SchemaError, SemanticError
+from ..errors import SchemaError, SemanticError, excerpt
 from .generators import CheckContext, Generator, parse_cpt
 from .records import Record
 from .yamlio import load_document
@@ -142,14 +142,14 @@ def parse_spec(doc: Mapping[str, Any], file: str, records: Mapping[str, Record])
     nodes = {name: _node(file, name, nd) for name, nd in doc["nodes"].items()}
     target = doc["target"]
     if target not in nodes:
-        raise SemanticError(f"{target!r} is not a declared node", file=file, path="target",
+        raise SemanticError(f"{excerpt(target)} is not a declared node", file=file, path="target",
                             value=target)
     if len(nodes[target].states) != 2:
         raise SemanticError("the target must be binary", file=file,
                             path=f"nodes.{target}.states", value=list(nodes[target].states))
     positive = doc.get("positive", nodes[target].states[1])
     if positive not in nodes[target].states:
-        raise SemanticError(f"{positive!r} is not a state of {target}", file=file,
+        raise SemanticError(f"{excerpt(positive)} is not a state of {target}", file=file,
                             path="positive", value=positive)
     order = topological_order(file, nodes)
     measures: dict[str, Measure] = {}
@@ -193,7 +193,7 @@ def _measure(file: str, path: str, node: str, m: Mapping[str, Any]) -> Measure:
     """A measure; the two rules of form JSON Schema cannot state are checked here."""
     cuts = m["cutpoints"]
     if not all(a < b for a, b in zip(cuts, cuts[1:])):
-        raise SchemaError(f"expected increasing numbers; got {cuts!r}", file=file,
+        raise SchemaError(f"expected increasing numbers; got {excerpt(cuts)}", file=file,
                           path=f"{path}.cutpoints", value=cuts, expected="increasing numbers")
     if len(m["bins"]) != len(cuts) + 1:
         raise SchemaError(f"expected {len(cuts) + 1} states (one per interval); got {m['bins']!r}",

@@ -92,7 +92,7 @@ def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
         valid = sorted(sub.get("properties", {}))
         extra = sorted(k for k in value if k not in valid)[0]
         where = "top-level key" if not path else "key"
-        return (path, f"unknown {where} {extra!r}{suggest(extra, valid)} (valid: {valid})",
+        return (path, f"unknown {where} {excerpt(extra)}{suggest(extra, valid)} (valid: {valid})",
                 extra, f"one of {valid}")
     if e.validator == "required" and isinstance(value, Mapping):
         missing = next(k for k in e.validator_value if k not in value)

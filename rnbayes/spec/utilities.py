@@ -18,7 +18,7 @@ import numpy as np
 from .._params import fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
-from ..errors import SchemaError, suggest
+from ..errors import SchemaError, excerpt, suggest
 from .resources import default_priors_dir
 from .yamlio import FileCache, load_document
 
@@ -187,7 +187,7 @@ def _read(p: Path) -> Utilities:
             cell = doc["utilities"][a][s]
             val = cell["value"] if isinstance(cell, dict) else cell
             if not math.isfinite(val):
-                raise SchemaError(f"expected a finite number; got {val!r}", file=p.name,
+                raise SchemaError(f"expected a finite number; got {excerpt(val)}", file=p.name,
                                   path=f"utilities.{a}.{s}", value=val)
             table[i, j] = float(val)
             if isinstance(cell, dict) and cell.get("reasoning"):

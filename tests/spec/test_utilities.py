@@ -63,7 +63,7 @@ def test_resolve_names_files_sets_and_bad_values(tmp_path):
     assert resolve_utilities(None, "f") == load_utilities()
     assert resolve_utilities("symptomatic", "f") == load_utilities("symptomatic")
     with pytest.raises(ParameterError, match=r"The 'utilities' parameter of f must be .*"
-                       r"bundled set name among \['symptomatic'\].*Got 'nonesuch' instead"):
+                       r"bundled set name among \['asymptomatic', 'symptomatic'\].*Got 'nonesuch' instead"):
         resolve_utilities("nonesuch", "f")
     with pytest.raises(ParameterError, match="Got 3 instead"):
         resolve_utilities(3, "f")  # type: ignore[arg-type]
