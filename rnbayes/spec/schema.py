@@ -66,11 +66,28 @@ def _validator(kind: str) -> Draft202012Validator:
 def validate(doc: Any, kind: str, file: str, *, error: type[SchemaError] = SchemaError) -> None:
     """Check ``doc`` against the ``kind`` schema; raise ``error`` for the first problem
     (an unknown key first: a typo'd key also makes its intended key look missing)."""
+    _check_keys(doc, file, error)
     errors = list(_validator(kind).iter_errors(doc))
     if errors:
         first = min(errors, key=lambda e: e.validator != "additionalProperties")
         path, message, value, expected = describe(first)
         raise error(message, file=file, path=path, value=value, expected=expected)
+
+
+def _check_keys(doc: Any, file: str, error: type[SchemaError]) -> None:
+    """Every mapping key must be a text (JSON Schema assumes it; YAML reads ``1:`` or
+    ``~:`` as a number or null)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if not isinstance(k, str):
+                    raise error(f"a key must be a text; got {excerpt(k)} (quote it)",
+                                file=file, path=dotted(path), value=k, expected="a text key")
+                stack.append((v, (*path, k)))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
 
 
 def dotted(parts: Any) -> str:
@@ -90,7 +107,7 @@ def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
         return path, custom.format(value=value), value, custom
     if e.validator == "additionalProperties" and isinstance(value, Mapping):
         valid = sorted(sub.get("properties", {}))
-        extra = sorted(k for k in value if k not in valid)[0]
+        extra = sorted((k for k in value if k not in valid), key=str)[0]
         where = "top-level key" if not path else "key"
         return (path, f"unknown {where} {excerpt(extra)}{suggest(extra, valid)} (valid: {valid})",
                 extra, f"one of {valid}")
