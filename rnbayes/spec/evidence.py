@@ -178,8 +178,9 @@ def _finding(spec: NetworkSpec, key: str, node: str, value: Any) -> Finding:
 
 
 def _likelihood(key: str, value: Mapping[Any, Any], states: list[str]) -> tuple[float, ...]:
-    """Soft evidence as a likelihood vector in ``states`` order, divided by its largest
-    value. Every state must be given (a missing state is never read as 0)."""
+    """Soft evidence as a likelihood vector in ``states`` order, as given (it is rescaled
+    when handed to the engine). Every state must be given (a missing state is never read
+    as 0)."""
     for s in value:
         if s not in states:
             hint = suggest(s, states) if isinstance(s, str) else ""
@@ -197,11 +198,10 @@ def _likelihood(key: str, value: Mapping[Any, Any], states: list[str]) -> tuple[
             raise EvidenceError(f"evidence[{key!r}][{s!r}] must be a finite number >= 0; "
                                 f"got {excerpt(x)}")
         lik.append(v)
-    top = max(lik)
-    if top <= 0:
+    if max(lik) <= 0:
         raise EvidenceError(f"evidence[{key!r}] likelihoods are all zero; "
                             "at least one state must be possible")
-    return tuple(x / top for x in lik)
+    return tuple(lik)
 
 
 def _from_numbers(node: str, items: list[tuple[str, str, str]], evidence: Mapping[str, Any],
@@ -220,11 +220,14 @@ def _from_numbers(node: str, items: list[tuple[str, str, str]], evidence: Mappin
 
 
 def engine_evidence(spec: NetworkSpec, findings: Mapping[str, Finding]) -> dict[str, Any]:
-    """Findings as the engine wants them: node -> state index or likelihood vector."""
+    """Findings as the engine wants them: node -> state index or likelihood vector, the
+    vector divided by its largest value (only ratios matter; this keeps 1e-323 or 1e150
+    from underflowing or overflowing the products)."""
     out: dict[str, Any] = {}
     for node, f in findings.items():
         if f.state is not None:
             out[node] = spec.states(node).index(f.state)
         else:
-            out[node] = np.asarray(f.likelihood, dtype=float)
+            lik = np.asarray(f.likelihood, dtype=float)
+            out[node] = lik / lik.max()
     return out
