@@ -1,12 +1,9 @@
 """Stage 6: the command-line interface, ``rnbayes <command> ...``.
 
 One module per command (``assess``, ``tests``, ``sensitivity``, ``report``), each with
-``register(subparsers)``; shared options live in :mod:`._common`, and every write to a file
-or to standard output goes through :mod:`._output`. Errors that rnbayes raises for bad
-input (and OS errors such as an unwritable file, or a closed standard output) are printed
-as one line and exit with code 2. When the reader of a pipe goes away (``rnbayes tests c.yaml
-| head -1``) the command stops quietly with code 141 (128 + SIGPIPE, as the shell reports a
-process that SIGPIPE ends).
+``register(subparsers)``; shared options live in :mod:`._common`. Errors that rnbayes
+raises for bad input (and OS errors such as an unwritable file) are printed as one line
+and exit with code 2.
 """
 
 from __future__ import annotations
@@ -42,7 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit code (0; 2 for bad input; 141 for a closed pipe)."""
+    """Run one command; return the exit code (0, or 2 for bad input)."""
+    # Also 2 for an OS error or a closed standard output (one line on standard error), and
+    # 141 when the reader of a pipe goes away (`rnbayes tests c.yaml | head -1`), quietly,
+    # as the shell reports a process that SIGPIPE ends (128 + 13). Every write to a file or
+    # to standard output goes through ._output.
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught:
