@@ -40,10 +40,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0, or 2 for bad input)."""
-    # Also 2 for an OS error or a closed standard output (one line on standard error), and
-    # 141 when the reader of a pipe goes away (`rnbayes tests c.yaml | head -1`), quietly,
-    # as the shell reports a process that SIGPIPE ends (128 + 13). Every write to a file or
-    # to standard output goes through ._output.
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -53,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
             if issubclass(w.category, RnbayesWarning):
                 _say(f"rnbayes: warning: {w.message}")
         return int(code or 0)
-    except BrokenPipeError:  # the reader of a pipe has gone (e.g. `| head`)
+    # Exit codes beyond 0: 2 for bad input, an OS error or a closed standard output (one
+    # line on standard error); 141 when the reader of a pipe goes away (`rnbayes tests
+    # c.yaml | head -1`), quietly, as the shell reports a process that SIGPIPE ends
+    # (128 + 13). Every write to a file or to standard output goes through ._output.
+    except BrokenPipeError:
         _silence_stdout()
         return 141
     except (RnbayesError, OSError) as exc:
