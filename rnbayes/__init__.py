@@ -33,6 +33,7 @@ from .analysis.model import Model, load_model
 from .errors import (
     CaseFileError,
     EvidenceError,
+    ImplausibleValueWarning,
     ParameterError,
     RnbayesError,
     RnbayesWarning,
@@ -69,6 +70,7 @@ __all__ = [
     "Comparison",
     "CredibleInterval",
     "EvidenceError",
+    "ImplausibleValueWarning",
     "Labels",
     "Marginals",
     "Model",

@@ -298,6 +298,9 @@ class Model(CompiledModel):
         for m in nd.measures:
             cites = "; ".join(short_citation(s) for s in m.sources)
             out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
+            if m.plausible is not None:
+                out.append(f"    usual range {m.plausible.describe()}; possible "
+                           f"{m.minimum:g} to {m.maximum:g}: {m.plausible.reason}")
         recs = self.records_for(node)
         if recs:
             out.append("  sources:")

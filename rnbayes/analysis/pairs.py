@@ -102,8 +102,10 @@ def pair_table(joints: ResultJoints, card: Mapping[str, int], candidates: Sequen
     out = pd.DataFrame(rows, columns=PAIR_COLUMNS)
     if out.empty:
         return out
-    # values equal to rounding (e.g. "do A, then never B") tie, and MI decides between them
+    # values equal to rounding (e.g. "do A, then never B") tie, MI decides between them,
+    # then the test ids: a full key, so tied pairs are in the same order in every process
     key = out.assign(sequence_value=out["sequence_value"].round(9),
                      mi_joint=out["mi_joint"].round(12))
-    order = key.sort_values(["sequence_value", "mi_joint"], ascending=False, kind="stable").index
+    order = key.sort_values(["sequence_value", "mi_joint", "test_a", "test_b"],
+                            ascending=[False, False, True, True], kind="stable").index
     return out.loc[order].reset_index(drop=True)

@@ -105,6 +105,8 @@ def _contributions(model: CompiledModel, findings: Mapping[str, Finding],
         })
     contrib = pd.DataFrame(rows, columns=CONTRIBUTION_COLUMNS)
     if not contrib.empty:
-        order = contrib["log10_lr"].abs().sort_values(ascending=False, kind="stable").index
+        # largest effect first, then by node name: a full key, so ties never depend on order
+        key = contrib.assign(size=contrib["log10_lr"].abs().round(12))
+        order = key.sort_values(["size", "node"], ascending=[False, True], kind="stable").index
         contrib = contrib.loc[order].reset_index(drop=True)
     return contrib, log_marginals

@@ -31,7 +31,7 @@ import pandas as pd
 from .._params import check_choice, check_pairs
 from ..engine.joints import ResultJoints
 from ..engine.network import DiscreteNetwork
-from ..errors import EvidenceError, suggest
+from ..errors import EvidenceError, SemanticError, suggest
 from ..results.base import Provenance
 from ..results.voi import (
     DONE_COLUMNS,
@@ -172,6 +172,20 @@ def _singles(network: DiscreteNetwork, joints: ResultJoints, tests: Sequence[Can
             pd.DataFrame(what_if, columns=WHAT_IF_COLUMNS), groups)
 
 
+def check_catalog(model: CompiledModel, cat: Catalog, *, given: bool) -> None:
+    """``cat`` must fit ``model``; when it was not given and the network has no
+    ``tests.yaml`` beside it, the bundled catalogue was used, and the error says to give one."""
+    try:
+        cat.check(model.nodes, model.spec.latent, model.target)
+    except SemanticError as exc:
+        if given or model.catalog_path() is not None:
+            raise
+        raise SemanticError(f"the bundled test catalogue does not fit network {model.name!r} "
+                            f"({exc}); give a catalogue of its tests with catalog= (or --catalog "
+                            f"on the command line), or put a tests.yaml beside the network",
+                            value=exc.value) from None
+
+
 def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
                          tests: Iterable[str] | None = None,
                          utilities: Utilities | str | Path | None = None,
@@ -223,7 +237,7 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     caller = "value_of_information"
     u = resolve_utilities(utilities, caller)
     cat = resolve_catalog(catalog, caller, model.catalog_path())
-    cat.check(model.nodes, model.spec.latent)
+    check_catalog(model, cat, given=catalog is not None)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     voi = compute_voi(model.network, model.target, model.positive,

@@ -16,9 +16,13 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .._params import fail
+from ..analysis.model import Model
 from ..report import FORMATS
 from ..report.files import combined_document, format_of, save, write_report
 from ..spec.case import Case, load_case
+from ..spec.catalog import default_catalog_path
+from ..spec.records import record_files
+from ..spec.utilities import resolve_utilities
 from ._common import (
     add_draw_options,
     add_voi_options,
@@ -28,6 +32,7 @@ from ._common import (
     parse_test_ids,
     utilities_for,
 )
+from ._output import check_output, write_stdout
 
 SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 
@@ -58,9 +63,8 @@ def register(sub: Any) -> None:
 def outputs(args: argparse.Namespace, cases: list[Case]) -> list[Path] | None:
     """Where each case's report goes (None: standard output, or one combined file)."""
     if len(cases) == 1 or args.combined:
-        if args.output and not Path(args.output).resolve().parent.is_dir():
-            raise fail("--output", "rnbayes report", "a file in an existing folder", args.output,
-                       f" (no folder {str(Path(args.output).parent)!r})")
+        if args.output:
+            check_output(args.output, [], "rnbayes report")
         return None
     folder = Path(args.output or ".")
     if not folder.is_dir():
@@ -70,16 +74,6 @@ def outputs(args: argparse.Namespace, cases: list[Case]) -> list[Path] | None:
     return [folder / f"{Path(c.path).stem or c.id}{SUFFIX[fmt]}" for c in cases]
 
 
-def refuse_inputs(paths: list[Path], cases: list[Case], reference: str | None) -> None:
-    """A report never overwrites a case file it reads."""
-    inputs = {Path(c.path).resolve() for c in cases if c.path}
-    inputs |= {Path(reference).resolve()} if reference else set()
-    for p in paths:
-        if p.resolve() in inputs:
-            raise fail("--output", "rnbayes report", "a file that is not one of the inputs",
-                       str(p))
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.no_sensitivity:
         check_draws(args, "report")
@@ -87,12 +81,14 @@ def run(args: argparse.Namespace) -> int:
     cases, model = load(args)
     ref = load_case(args.reference) if args.reference else None
     targets = outputs(args, cases)
-    refuse_inputs(targets or ([Path(args.output)] if args.output else []), cases, args.reference)
+    inputs = read_files(args, cases, model)
+    for target in targets or ([Path(args.output)] if args.output else []):
+        check_output(target, inputs, "rnbayes report")
     quiet = args.no_progress
     items = []
     for case in tqdm(cases, desc="rnbayes report", unit="case", leave=False, delay=2.0,
                      disable=quiet or len(cases) < 2 or not sys.stderr.isatty()):
-        u = utilities_for(args, case)
+        u = utilities_for(args, case, "report")
         voi = model.value_of_information(case.evidence, tests=tests, utilities=u,
                                          rank_by=args.rank_by, catalog=args.catalog)
         sens = None if args.no_sensitivity else model.sensitivity(
@@ -120,17 +116,34 @@ def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> 
         doc = combined_document([x[:4] for x in items], format=fmt,
                                 figure_stem=out.stem if out else None)
         if out is None:
-            sys.stdout.write(doc.text)
+            write_stdout(doc.text)
         else:
             save(out, doc)
     elif out is None:
         from ..report import build_report
 
         case, post, voi, sens, reference = items[0]
-        sys.stdout.write(build_report(post, voi, sens, case=case, format=fmt,
-                                      reference=reference))
+        write_stdout(build_report(post, voi, sens, case=case, format=fmt, reference=reference))
     else:
         case, post, voi, sens, reference = items[0]
         write_report(out, post, voi, sens, case=case, format=fmt, reference=reference)
     if out is not None:
         print(f"wrote {out} ({fmt})", file=sys.stderr)
+
+
+def read_files(args: argparse.Namespace, cases: list[Case],
+               model: Model) -> list[tuple[str, str | Path]]:
+    """Every file the report reads, with what it is (none may be overwritten)."""
+    out: list[tuple[str, str | Path]] = [("case file", c.path) for c in cases if c.path]
+    if args.reference:
+        out.append(("reference case file", args.reference))
+    if model.network_path is not None:
+        out.append(("network spec", model.network_path))
+    if model.priors_path is not None:
+        out += [("prior records file", f) for f in record_files(model.priors_path)]
+    out.append(("test catalogue", args.catalog or model.catalog_path() or default_catalog_path()))
+    for u in {args.utilities, *(c.utilities for c in cases)}:
+        file = resolve_utilities(u, "rnbayes report", "--utilities").file
+        if file:
+            out.append(("utilities file", file))
+    return out

@@ -51,7 +51,8 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
     (('x',), [0.41, 0.59])
     """
     keep = list(keep)
-    relevant = net.ancestors(keep + list(evidence))
+    ancestors = net.ancestors(keep + list(evidence))
+    relevant = [n for n in net.nodes if n in ancestors]  # in node order, never set order
     children: dict[str, list[str]] = {n: [] for n in relevant}
     for n in relevant:
         for p in net.parents[n]:
@@ -62,7 +63,7 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
             absorb.setdefault(children[n][0], []).append(n)
     gone = {r for rs in absorb.values() for r in rs}
     new_parents = {n: tuple(p for p in net.parents[n] if p not in gone)
-                   for n in net.nodes if n in relevant and n not in gone}
+                   for n in net.nodes if n in ancestors and n not in gone}
     new_tables: dict[str, np.ndarray] = {}
     for n in new_parents:
         arr = np.asarray(tables[n])

@@ -78,7 +78,9 @@ def fold(factors: Sequence[Factor], keep: set[str], card: Mapping[str, int],
     work = _absorb(list(factors))
     while True:
         best = None
-        for v in {x for _, axes in work for x in axes} - keep:
+        # sorted: a tie between variables must not be broken by set order (hash seed),
+        # which would change the summation order and the last bits of every result
+        for v in sorted({x for _, axes in work for x in axes} - keep):
             inside = [arr.size for arr, axes in work if v in axes]
             scope = {x for _, axes in work if v in axes for x in axes}
             size = math.prod(card[x] for x in scope) // card[v]

@@ -261,7 +261,9 @@ def load_records(folder: str | Path) -> dict[str, Record]:
     utilities, pooling and audit documents, which are read where they are used)."""
     files = record_files(folder)
     if not files:
-        raise SchemaError("no *.yaml prior files found", file=str(folder))
+        what = ("is a file; give the folder of prior files" if Path(folder).is_file() else
+                "no such folder" if not Path(folder).exists() else "no *.yaml prior files found")
+        raise SchemaError(what, file=str(folder))
     records: dict[str, Record] = {}
     for f in files:
         doc = load_yaml(f)

@@ -38,7 +38,12 @@ from .prior_curve import context_prior, prior_curve
 from .probabilistic import draw_network, interval
 from .ranking import ranking_robustness
 
-__all__ = ["candidate_tests", "sensitivity"]
+__all__ = ["MAX_DRAWS", "candidate_tests", "sensitivity"]
+
+#: most parameter draws: they are held in memory (about 4 KB each on the bundled model)
+MAX_DRAWS = 100_000
+DRAWS_WHY = ("draws are held in memory, about 4 KB each; 100,000 already put the Monte Carlo "
+             "error of a probability below 0.002")
 
 
 def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None = None,
@@ -46,6 +51,8 @@ def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None =
     """Candidate tests -> nodes of the model they reveal (default catalogue: ``tests.yaml``
     beside the network file, else the bundled one)."""
     cat = resolve_catalog(catalog, caller, model.catalog_path())
+    cat.check([*model.nodes, *(n for t in cat for n in t.reveals if n not in model.nodes)],
+              model.spec.latent, model.target)  # unknown nodes are skipped below
     return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
             if any(n in model.nodes for n in t.reveals)}
 
@@ -64,7 +71,7 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     evidence : mapping, optional
         The case's findings, in any form :meth:`Model.posterior` accepts.
     n_draws : int
-        Monte Carlo parameter draws (default 10,000; at least 2).
+        Monte Carlo parameter draws (default 10,000; from 2 to ``MAX_DRAWS`` = 100,000).
     seed : int
         Seed of the random generator; the same seed gives the same result.
     utilities : Utilities, path or bundled set name, optional
@@ -103,13 +110,13 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     """
     t0 = time.perf_counter()
     caller = "sensitivity"
-    n_draws = check_int(n_draws, "n_draws", caller, minimum=2)
+    n_draws = check_int(n_draws, "n_draws", caller, minimum=2, maximum=MAX_DRAWS, why=DRAWS_WHY)
     seed = check_int(seed, "seed", caller, minimum=0)
     level = check_probability_level(level, "level", caller)
     rank_by = check_choice(rank_by, "rank_by", caller, MEASURES)
     u = resolve_utilities(utilities, caller)
     cat = resolve_catalog(catalog, caller, model.catalog_path())
-    cat.check(model.nodes, model.spec.latent)
+    cat.check(model.nodes, model.spec.latent, model.target)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     ev = model.engine_evidence(findings)
