@@ -31,7 +31,7 @@ class Config:
     voi_findings: tuple[int, ...]  # numbers of findings, value-of-information table
     networks: tuple[str, ...]   # bnlearn networks besides the default one
     n_draws: int                # rnbayes draws in the draw table
-    n_draws_large: int          # ... on networks whose drawn tables exceed 10,000 entries
+    n_draws_large: int          # ... on networks whose drawn tables exceed 1,000 entries
     n_ref: int                  # peer draws per sample (extrapolated to n_draws)
     sensitivity: tuple[tuple[int, int], ...]  # (draws, warm calls after the first)
     blas_one: bool              # also time 10,000 draws with BLAS limited to one thread
@@ -40,12 +40,12 @@ class Config:
     report_draws: int
 
 
-FULL = Config(quick=False, rounds=15, voi_rounds=9, generic_rounds=11, draw_rounds=3,
+FULL = Config(quick=False, rounds=11, voi_rounds=7, generic_rounds=9, draw_rounds=3,
               min_sample=0.02, findings=FINDINGS, voi_findings=VOI_FINDINGS,
               networks=("asia", "alarm", "hepar2", "pathfinder"),
-              n_draws=10_000, n_draws_large=2_000, n_ref=20,
-              sensitivity=((1_000, 5), (10_000, 3), (100_000, 0)), blas_one=True,
-              cli_rounds=5, cli_warmup=1, report_draws=10_000)
+              n_draws=10_000, n_draws_large=1_000, n_ref=20,
+              sensitivity=((1_000, 1), (10_000, 1), (100_000, 0)), blas_one=True,
+              cli_rounds=3, cli_warmup=1, report_draws=10_000)
 
 QUICK = Config(quick=True, rounds=2, voi_rounds=2, generic_rounds=2, draw_rounds=1,
                min_sample=0.001, findings=(0, 5, 25), voi_findings=(0, 5), networks=("asia",),

@@ -60,10 +60,14 @@ def describe(quick: bool) -> dict[str, Any]:
                 for i in threadpool_info()]
     except ImportError:
         blas = ["unknown"]
-    dirty = bool(_git("status", "--porcelain", "--untracked-files=no", "--", "rnbayes"))
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no", "--", "rnbayes",
+                      "networks", "priors"))
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _git("rev-parse", "--short", "HEAD") + (" (rnbayes/ modified)" if dirty else ""),
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        # the code measured: the last commit that changed the library or its data
+        "code_commit": _git("log", "-1", "--format=%h", "--", "rnbayes", "networks", "priors")
+        + (" + uncommitted changes" if dirty else ""),
         "cpu": _cpu(), "cores": os.cpu_count(), "memory_gb": _memory_gb(),
         "os": platform.platform(), "python": platform.python_version(),
         "versions": {p: _version(p) for p in PACKAGES},

@@ -17,7 +17,7 @@ from bench.public import _Cycle
 from bench.timing import Contender, interleave
 
 #: drawn tables above this many entries use ``n_draws_large`` rnbayes draws
-LARGE_ENTRIES = 10_000
+LARGE_ENTRIES = 1_000
 
 
 def run_query(q: Query, cfg: Config) -> dict[str, Any]:

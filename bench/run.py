@@ -66,7 +66,7 @@ def measure(quick: bool, spawner) -> dict:
     _log("sourced-record draw kernel")
     n = cfg.n_draws
     sourced = interleave([Contender("rnbayes kernel", lambda: adapter.sourced_interval(
-        model, CASE_EVIDENCE, n, 0))], cfg.draw_rounds + 2, 0.0)
+        model, CASE_EVIDENCE, n, 0))], cfg.draw_rounds, 0.0)
     out["sourced"] = {"times": sourced, "draws": n,
                       "records": adapter.n_sourced_records(model, CASE_EVIDENCE)}
     _log("sensitivity by draws (child processes)")
@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="raw results shown as 'before' when the file exists")
     ap.add_argument("--baseline-label", default=None,
                     help="save this run as the baseline too, with this label")
+    ap.add_argument("--from-json", type=Path,
+                    help="no measuring: render the Markdown from a results.json of an earlier run")
     ap.add_argument("--one-pass", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one_pass:
@@ -129,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench import report
 
-    passes = args.passes if args.passes is not None else (1 if args.quick else 2)
-    data = {"passes": run_passes(max(1, passes), args.quick)}
+    if args.from_json:
+        data = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        passes = args.passes if args.passes is not None else (1 if args.quick else 2)
+        data = {"passes": run_passes(max(1, passes), args.quick)}
     baseline = None
     if args.baseline_label:  # this run becomes the baseline; no "before" column today
         data["label"] = args.baseline_label
@@ -138,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.baseline.is_file():
         baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_name("results.json").write_text(json.dumps(data), encoding="utf-8")
+    raw = args.out.with_name("results.json")
+    if not (args.from_json and raw.resolve() == args.from_json.resolve()):
+        raw.write_text(json.dumps(data), encoding="utf-8")
     text = report.render(data, baseline)
     args.out.write_text(text, encoding="utf-8")
     print(text)
