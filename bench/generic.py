@@ -13,8 +13,7 @@ from bench import adapter
 from bench.config import Config
 from bench.nets import Query, describe, evidence_variants
 from bench.peers import Agrum, Pgmpy, draw_tables, gum
-from bench.public import _Cycle
-from bench.timing import Contender, interleave
+from bench.timing import Contender, Cycle, interleave
 
 #: drawn tables above this many entries use ``n_draws_large`` rnbayes draws
 LARGE_ENTRIES = 1_000
@@ -37,8 +36,8 @@ def run_query(q: Query, cfg: Config) -> dict[str, Any]:
 
 def _posterior(q, cfg, eng, pg, ag, variants) -> dict[str, Any]:
     net, target = q.net, q.target
-    ev = _Cycle(variants)
-    idx = _Cycle([net.index(v) for v in variants])
+    ev = Cycle(variants)
+    idx = Cycle([net.index(v) for v in variants])
 
     def kernel_cold():
         fresh = adapter.engine(net)
@@ -63,8 +62,8 @@ def _posterior(q, cfg, eng, pg, ag, variants) -> dict[str, Any]:
 
 def _information(q, cfg, eng, pg, ag, variants) -> dict[str, Any]:
     net, target, tests = q.net, q.target, q.tests
-    ev = _Cycle(variants)
-    idx = _Cycle([net.index(v) for v in variants])
+    ev = Cycle(variants)
+    idx = Cycle([net.index(v) for v in variants])
 
     def kernel_cold():
         fresh = adapter.engine(net)

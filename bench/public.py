@@ -13,7 +13,7 @@ from bench import adapter
 from bench.config import Config
 from bench.nets import Net, random_evidence
 from bench.peers import Agrum, Pgmpy, gum
-from bench.timing import Contender, interleave
+from bench.timing import Contender, Cycle, interleave
 
 #: value assignments cycled through by each warm contender (same observed nodes)
 N_VARIANTS = 8
@@ -39,28 +39,6 @@ def _variants(model: Any, net: Net, nodes: list[str], rng: np.random.Generator,
     return out
 
 
-class _Cycle:
-    """Hands out evidence variants in turn."""
-
-    def __init__(self, items: list):
-        self.items, self.i = items, 0
-
-    def __call__(self):
-        self.i = (self.i + 1) % len(self.items)
-        return self.items[self.i]
-
-
-def _new_shape(net: Net, pool: list[str], k: int, rng: np.random.Generator, seen: set) -> dict:
-    """Evidence on ``k`` nodes of ``pool`` whose node set has not been used before in this
-    run when one remains (at k = 0 or all nodes there is only one set)."""
-    for _ in range(200):
-        nodes = sorted(rng.choice(pool, size=k, replace=False).tolist()) if k else []
-        if tuple(nodes) not in seen:
-            break
-    seen.add(tuple(nodes))
-    return random_evidence(net, nodes, rng)
-
-
 def _touch_posterior(p) -> None:
     _ = p.contributions, p.conflict
 
@@ -82,6 +60,17 @@ class _Setup:
         self.seen: set = set()
 
 
+def _new_shape(s: _Setup, pool: list[str], k: int) -> dict:
+    """Possible evidence on ``k`` nodes of ``pool`` whose node set has not been used before in
+    this run when one remains (at k = 0 or all nodes there is only one set)."""
+    for _ in range(200):
+        nodes = sorted(s.rng.choice(pool, size=k, replace=False).tolist()) if k else []
+        if tuple(nodes) not in s.seen:
+            break
+    s.seen.add(tuple(nodes))
+    return _variants(s.model, s.net, nodes, s.rng, n=1)[0]
+
+
 def posterior_scaling(model: Any, cfg: Config, rng: np.random.Generator) -> list[dict]:
     s = _Setup(model, rng)
     order = rng.permutation(list(model.observable)).tolist()
@@ -97,19 +86,19 @@ def posterior_scaling(model: Any, cfg: Config, rng: np.random.Generator) -> list
 
 def _posterior_contenders(s: _Setup, k: int, variants: list[dict]) -> list[Contender]:
     model, net, target, ag = s.model, s.net, s.target, s.ag
-    ev, cold_ev = _Cycle(variants), _Cycle(variants)
+    ev, cold_ev = Cycle(variants), Cycle(variants)
     observable = list(model.observable)
 
     def public_cold():
         fresh = adapter.fresh_model(model)  # empty plan caches; prior computed
-        e = _new_shape(net, observable, k, s.rng, s.seen)
+        e = _new_shape(s, observable, k)
         t0 = time.perf_counter()
         _touch_posterior(fresh.posterior(e))
         return time.perf_counter() - t0
 
     def kernel_cold():
         fresh = adapter.engine(net)
-        e = net.index(_new_shape(net, observable, k, s.rng, s.seen))
+        e = net.index(_new_shape(s, observable, k))
         t0 = time.perf_counter()
         adapter.kernel_posterior(fresh, target, e)
         return time.perf_counter() - t0
@@ -174,11 +163,11 @@ def voi_scaling(model: Any, cfg: Config, rng: np.random.Generator) -> list[dict]
 def _voi_contenders(s: _Setup, k: int, variants: list[dict], pool: list[str],
                     tests: list[tuple]) -> list[Contender]:
     model, net, target = s.model, s.net, s.target
-    ev = _Cycle(variants)
+    ev = Cycle(variants)
 
     def public_cold():
         fresh = adapter.fresh_model(model)
-        e = _new_shape(net, pool, k, s.rng, s.seen)
+        e = _new_shape(s, pool, k)
         t0 = time.perf_counter()
         _touch_voi(fresh.value_of_information(e))
         return time.perf_counter() - t0

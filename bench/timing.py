@@ -31,6 +31,17 @@ class Contender:
     self_timed: bool = False
 
 
+class Cycle:
+    """Hands out items in turn (evidence variants for warm contenders)."""
+
+    def __init__(self, items: list):
+        self.items, self.i = items, 0
+
+    def __call__(self):
+        self.i = (self.i + 1) % len(self.items)
+        return self.items[self.i]
+
+
 def interleave(contenders: Sequence[Contender], rounds: int, min_sample: float = 0.01,
                max_number: int = 2000) -> dict[str, list[float]]:
     """Time contenders round-robin (A, B, C, A, B, C, ...): one sample of each per round,
