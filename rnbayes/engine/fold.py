@@ -27,6 +27,12 @@ Factor = tuple[np.ndarray, tuple[str, ...]]
 FOLD_CAP = 1 << 16
 
 
+def contract_to(factors: Sequence[Factor], out: Sequence[str]) -> np.ndarray:
+    """The product of ``factors`` summed over every variable not in ``out`` (axes in
+    ``out``'s order): one einsum call."""
+    return _einsum(factors, out)
+
+
 def _einsum(factors: Sequence[Factor], out: Sequence[str]) -> np.ndarray:
     names = sorted({v for _, axes in factors for v in axes} | set(out))
     if len(names) > len(string.ascii_letters):  # pragma: no cover - guarded by the cap
@@ -41,10 +47,13 @@ def _absorb(factors: list[Factor]) -> list[Factor]:
     """Multiply each factor into another whose variables include all of its own."""
     factors = sorted(factors, key=lambda f: -len(f[1]))
     out: list[Factor] = []
+    scopes: list[frozenset[str]] = []
     for arr, axes in factors:
-        host = next((i for i, (_, h) in enumerate(out) if set(axes) <= set(h)), None)
+        scope = frozenset(axes)
+        host = next((i for i, h in enumerate(scopes) if scope <= h), None)
         if host is None:
             out.append((arr, axes))
+            scopes.append(scope)
         else:
             harr, haxes = out[host]
             out[host] = (_einsum([(harr, haxes), (arr, axes)], haxes), haxes)
@@ -78,7 +87,8 @@ def fold(factors: Sequence[Factor], keep: set[str], card: Mapping[str, int],
     work = _absorb(list(factors))
     while True:
         best = None
-        for v in {x for _, axes in work for x in axes} - keep:
+        # sorted: ties go the same way in every process (set order follows string hashing)
+        for v in sorted({x for _, axes in work for x in axes} - keep):
             inside = [arr.size for arr, axes in work if v in axes]
             scope = {x for _, axes in work if v in axes for x in axes}
             size = math.prod(card[x] for x in scope) // card[v]
