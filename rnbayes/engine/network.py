@@ -38,6 +38,7 @@ import numpy as np
 import opt_einsum as oe
 
 from .compile import FoldedQuery, batched_expression
+from .fold import contract_to, fold
 from .frozen import FrozenMap
 
 Evidence = Mapping[str, "int | np.ndarray"]
@@ -225,6 +226,27 @@ class DiscreteNetwork:
                 d |= {c, *out[c]}
             out[n] = frozenset(d)
         return FrozenMap(out)
+
+    def marginal(self, node: str) -> np.ndarray:
+        """P(node) with no evidence (computed once per network, read-only).
+
+        A node whose parents have no common ancestor has independent parents a priori, so
+        its marginal is its table contracted with theirs; any other node folds its
+        ancestral set.
+        """
+        def build() -> np.ndarray:
+            parents = self.parents[node]
+            lines = [self.ancestors([p]) for p in parents]
+            if sum(map(len, lines)) == len(set().union(*lines)):
+                factors = [(self.cpts[node], (node, *parents)),
+                           *((self.marginal(p), (p,)) for p in parents)]
+            else:
+                keep = self.ancestors([node])
+                factors = fold([(self.cpts[n], (n, *self.parents[n])) for n in self.nodes
+                                if n in keep], {node}, self.card)
+            return readonly(contract_to(factors, (node,)))
+
+        return self.memo(("marginal", node), build)
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,
