@@ -44,11 +44,13 @@ def engine(net: Net) -> Any:
 
 
 def fresh_model(model: Any) -> Any:
-    """The same model with empty plan caches and its prior already computed, so that the
-    next call's cost is that of a new evidence shape (nothing compiled for it yet)."""
+    """The same model rebuilt (empty plan caches) after answering one posterior with no
+    findings, so that its per-model work (the prior of every node, the sources table) is
+    done and the next call's cost is that of a new evidence shape (nothing compiled for
+    it yet)."""
     fresh = type(model).build(model.spec, model.records, network_path=model.network_path,
                               priors_path=model.priors_path, given_tables=model.given_tables)
-    _ = fresh.prior_progression
+    _ = fresh.posterior({}).contributions
     return fresh
 
 

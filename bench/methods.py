@@ -31,8 +31,10 @@ METHODS = [
     "round after round, after one warm-up call; a sample averages enough back-to-back calls "
     "to last ~20 ms. Warm contenders cycle through several evidence values with the same "
     "observed nodes, so no engine can return a cached answer.",
-    "- **Cold** (new evidence shape): rnbayes' public call on a model with empty plan "
-    "caches, its prior already computed, with a node set not used before in the run; the "
+    "- **Cold** (new evidence shape): rnbayes' public call on a freshly built model with "
+    "empty plan caches that has answered one posterior with no findings (so its per-model "
+    "work, every node's prior and the sources table, is done), with a node set not used "
+    "before in the run; the "
     "kernel on a new engine. pgmpy has no per-shape cache (every query prunes and plans).",
     "- **Where the time goes**: `python bench/hotspots.py` profiles the public calls and "
     "the CLI start-up (cProfile and `-X importtime`).",

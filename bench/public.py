@@ -90,7 +90,7 @@ def _posterior_contenders(s: _Setup, k: int, variants: list[dict]) -> list[Conte
     observable = list(model.observable)
 
     def public_cold():
-        fresh = adapter.fresh_model(model)  # empty plan caches; prior computed
+        fresh = adapter.fresh_model(model)  # empty plan caches; per-model work done
         e = _new_shape(s, observable, k)
         t0 = time.perf_counter()
         _touch_posterior(fresh.posterior(e))

@@ -118,7 +118,8 @@ def _posterior(passes: list[dict]) -> list[str]:
     return ["## Posterior by number of findings (default network)", "",
             "Findings on a fixed random order of the 25 observable nodes; warm contenders "
             "cycle through 8 possible value assignments of the same nodes. *Cold*: a model "
-            "with empty plan caches (prior already computed) and a node set not used before "
+            "with empty plan caches that has answered one no-findings posterior (per-model "
+            "work done) and a node set not used before "
             "in the run (at 25 findings there is only one). *pyAgrum LP, same work*: what "
             "the contributions table needs (P(T | e), P(T | e without e_i) and P(e_i) for "
             "each finding, P(e)). Max abs diff: P(TTP | e) from every contender, every "

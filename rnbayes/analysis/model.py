@@ -60,7 +60,8 @@ class Model(CompiledModel):
     @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        return _posterior.p_target(self, {})[0]
+        # every node's prior marginal at once (posterior's conflict score reads them)
+        return float(self.network.marginals()[self.target][self.positive_index])
 
     @cached_property
     def sources(self) -> pd.DataFrame:

@@ -41,14 +41,16 @@ def log10_odds(p: float) -> float:
 
 def sources_frame(model: CompiledModel) -> pd.DataFrame:
     """The prior records behind every table: node, record, basis, quantity, source."""
-    rows, seen = [], set()
+    cols: dict[str, list[str]] = {"node": [], "record": [], "basis": [], "quantity": [],
+                                  "source": []}
+    seen: set[str] = set()
     for node in model.nodes:
         for r in model.records_for(node):
             if r.id not in seen:
                 seen.add(r.id)
-                rows.append({"node": node, "record": r.id, "basis": r.basis,
-                             "quantity": r.quantity, "source": r.label})
-    return pd.DataFrame(rows, columns=["node", "record", "basis", "quantity", "source"])
+                for key, value in zip(cols, (node, r.id, r.basis, r.quantity, r.label)):
+                    cols[key].append(value)
+    return frame(cols, text=tuple(cols))
 
 
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,

@@ -197,15 +197,16 @@ class DiscreteNetwork:
 
     def ancestors(self, nodes: Sequence[str]) -> set[str]:
         """Return ``nodes`` together with all their ancestors."""
-        out: set[str] = set()
-        stack = list(nodes)
-        while stack:
-            n = stack.pop()
-            if n in out:
-                continue
-            out.add(n)
-            stack.extend(self.parents[n])
-        return out
+        lineage = self.lineage
+        return set().union(*(lineage[n] for n in nodes))
+
+    @cached_property
+    def lineage(self) -> Mapping[str, frozenset[str]]:
+        """Every node with its ancestors (itself included)."""
+        out: dict[str, frozenset[str]] = {}
+        for n in self.nodes:  # parents first
+            out[n] = frozenset([n]).union(*(out[p] for p in self.parents[n]))
+        return FrozenMap(out)
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
@@ -236,17 +237,22 @@ class DiscreteNetwork:
         """
         def build() -> np.ndarray:
             parents = self.parents[node]
-            lines = [self.ancestors([p]) for p in parents]
-            if sum(map(len, lines)) == len(set().union(*lines)):
-                factors = [(self.cpts[node], (node, *parents)),
-                           *((self.marginal(p), (p,)) for p in parents)]
-            else:
-                keep = self.ancestors([node])
-                factors = fold([(self.cpts[n], (n, *self.parents[n])) for n in self.nodes
-                                if n in keep], {node}, self.card)
+            lines = [self.lineage[p] for p in parents]
+            if sum(map(len, lines)) == len(frozenset().union(*lines)):
+                out = self.cpts[node]
+                for p in reversed(parents):  # contract the last axis with its marginal
+                    out = out @ self.marginal(p)
+                return readonly(out)
+            keep = self.ancestors([node])
+            factors = fold([(self.cpts[n], (n, *self.parents[n])) for n in self.nodes
+                            if n in keep], {node}, self.card)
             return readonly(contract_to(factors, (node,)))
 
         return self.memo(("marginal", node), build)
+
+    def marginals(self) -> Mapping[str, np.ndarray]:
+        """The prior marginal of every node (each computed once per network)."""
+        return FrozenMap({n: self.marginal(n) for n in self.nodes})
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,

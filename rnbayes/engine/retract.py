@@ -96,8 +96,9 @@ class _Group:
         self.width = math.prod(dims)
         self.blocks: list[np.ndarray] = [np.zeros((1, self.width))]  # row 0: the zero row
         self.n_rows = 1
-        self.consts: list[int] = []
-        self.coefs: list[dict[int, int]] = []
+        self.consts: list[np.ndarray] = []  # per version: (span,) first rows
+        self.coefs: list[np.ndarray] = []  # per version: (n_hard,) strides
+        self.used: list[int] = []  # per version: values of x in use (the rest: zero row)
         self.columns: list[list[int]] = []  # per factor: its version in every variant
 
     def rows(self, block: np.ndarray) -> int:
@@ -107,21 +108,23 @@ class _Group:
         self.n_rows += self.blocks[-1].shape[0]
         return first
 
-    def version(self, consts: Sequence[int], coef: dict[int, int]) -> int:
-        """A version gathering row ``consts[x] + coef @ states`` at ``x`` (``span`` rows)."""
-        for x in range(self.span):
-            self.consts.append(consts[x] if x < len(consts) else 0)
-            self.coefs.append(coef if x < len(consts) else {})
-        return len(self.consts) // self.span - 1
+    def version(self, consts: np.ndarray, coef: np.ndarray) -> int:
+        """A version gathering row ``consts[x] + coef @ states`` at ``x < len(consts)``."""
+        full = np.zeros(self.span, dtype=np.intp)
+        full[:len(consts)] = consts
+        self.consts.append(full)
+        self.coefs.append(coef)
+        self.used.append(len(consts))
+        return len(self.consts) - 1
 
     def finish(self) -> None:
         self.table = np.ascontiguousarray(np.concatenate(self.blocks, axis=0))
-        self.const = np.asarray(self.consts, dtype=np.intp)
+        self.const = np.concatenate(self.consts)
+        in_use = (np.arange(self.span)[None, :] < np.asarray(self.used)[:, None]).ravel()
         # float: a BLAS product (row numbers are small integers, exact in a double)
-        self.coef = np.zeros((len(self.consts), self.n_hard))
-        for r, coef in enumerate(self.coefs):
-            for j, stride in coef.items():
-                self.coef[r, j] = stride
+        coef = np.repeat(np.asarray(self.coefs, dtype=float).reshape(len(self.coefs), -1),
+                         self.span, axis=0)
+        self.coef = coef * in_use[:, None]
         self.pick = np.asarray(self.columns, dtype=np.intp)  # (factors, variants)
 
     def __call__(self, states: np.ndarray) -> np.ndarray:
@@ -172,6 +175,7 @@ class Retraction:
         for i, n in enumerate(self.observed):
             self.weights[1 + i, :card[n] if n in hpos else 1] = 1.0
         self._soft_rows = [self._soft_mask(len(self.hard) + j) for j in range(len(self.soft))]
+        self.width = card[target]
         self.program = self._program(card) if self._needs_program() else None
         self._marginals: list[np.ndarray] | None = None  # filled on the first call
         self._flat = self._offsets = np.zeros(0)
@@ -196,10 +200,16 @@ class Retraction:
                   hpos: Mapping[str, int], card: Mapping[str, int]) -> list[int]:
         """Register one factor's versions in its group; its version in every variant."""
         first = g.rows(table)
-        strides = {a: math.prod(card[b] for b in h[i + 1:]) for i, a in enumerate(h)}
-        base = g.version([first] * g.span, {hpos[a]: strides[a] for a in h})
-        open_ = {a: g.version([first + strides[a] * x for x in range(card[a])],
-                              {hpos[b]: strides[b] for b in h if b != a}) for a in h}
+        coef = np.zeros(len(self.hard))
+        strides = {}
+        for i, a in enumerate(h):  # row-major over the factor's hard axes
+            strides[a] = coef[hpos[a]] = math.prod(card[b] for b in h[i + 1:])
+        base = g.version(np.full(g.span, first), coef)
+        open_ = {}
+        for a in h:
+            rest = coef.copy()
+            rest[hpos[a]] = 0.0
+            open_[a] = g.version(first + strides[a] * np.arange(card[a]), rest)
         return [base] + [open_.get(n, base) for n in self.observed]
 
     def _soft_mask(self, i: int) -> np.ndarray:
@@ -209,7 +219,9 @@ class Retraction:
         return rows
 
     def _needs_program(self) -> bool:
-        return bool(self.soft) or [g.free for g in self.groups] != [(self.target,)]
+        """Soft findings, or a factor over unobserved nodes other than the target, need a
+        contraction; otherwise the groups (over the target, or over nothing) multiply."""
+        return bool(self.soft) or any(g.free not in ((), (self.target,)) for g in self.groups)
 
     def _program(self, card: Mapping[str, int]) -> Program:
         names = sorted({a for g in self.groups for a in g.free} | {self.target, *self.soft})
@@ -224,8 +236,13 @@ class Retraction:
     def __call__(self, hard: Mapping[str, int], soft: Mapping[str, np.ndarray]) -> np.ndarray:
         states = np.fromiter((hard[n] for n in self.hard), dtype=float, count=len(self.hard))
         parts = [g(states) for g in self.groups]
-        if self.program is None:  # one group over the target alone: weigh and sum x
-            return np.einsum("bxt,bx->bt", parts[0], self.weights)
+        if self.program is None:  # groups over the target or nothing: multiply, sum x
+            prod = parts[0]
+            for p in parts[1:]:
+                prod = prod * p
+            if prod.shape[-1] != self.width:  # no factor over the target (never for a
+                prod = np.broadcast_to(prod, (*prod.shape[:-1], self.width))  # real query)
+            return np.einsum("bxt,bx->bt", prod, self.weights)
         ops = [p.reshape((self.batch, self.span, *g.dims)) for p, g in zip(parts, self.groups)]
         ops.append(self.weights)
         for s, rows in zip(self.soft, self._soft_rows):
