@@ -229,12 +229,9 @@ class DiscreteNetwork:
         return FrozenMap(out)
 
     def marginal(self, node: str) -> np.ndarray:
-        """P(node) with no evidence (computed once per network, read-only).
-
-        A node whose parents have no common ancestor has independent parents a priori, so
-        its marginal is its table contracted with theirs; any other node folds its
-        ancestral set.
-        """
+        """P(node) with no evidence (once per network, read-only): parents without a common
+        ancestor are independent, so their marginals contract with the table; otherwise
+        the ancestral set is folded."""
         def build() -> np.ndarray:
             parents = self.parents[node]
             lines = [self.lineage[p] for p in parents]
@@ -326,8 +323,10 @@ class DiscreteNetwork:
         operands.extend(soft[n] for n in sorted(soft))
         if not operands:
             return np.asarray(1.0)
+        # one plan (an order, not shapes) serves batch sizes of one order of magnitude
+        scale = None if batch is None else (int(batch).bit_length() + 2) // 4
         key = ("contract", tuple(order), tuple(sorted(hard)), tuple(sorted(soft)),
-               tuple(targets), tuple(sorted(batched)), batch)
+               tuple(targets), tuple(sorted(batched)), scale)
         expr = self.memo(key, lambda: self._expression(order, hard, soft, targets, batched,
                                                        [op.shape for op in operands]))
         return np.asarray(expr(*operands), dtype=float)

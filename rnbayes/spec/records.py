@@ -74,15 +74,16 @@ class Record:
     def quantile(self, q: float) -> float | np.ndarray:
         """Quantile ``q`` of a scalar record; for a Dirichlet, of each component's
         Beta marginal (used by one-way sensitivity)."""
-        from scipy import stats
+        # scipy.special, not scipy.stats: the same inverses, a fraction of the import time
+        from scipy.special import betaincinv, ndtri
 
         p = self.params
         if self.family == "beta":
-            return float(stats.beta.ppf(q, p["a"], p["b"]))
+            return float(betaincinv(p["a"], p["b"], q))
         if self.family == "lognormal":
-            return float(math.exp(p["mu"] + p["sigma"] * stats.norm.ppf(q)))
+            return float(math.exp(p["mu"] + p["sigma"] * ndtri(q)))
         a = np.asarray(p["alpha"], dtype=float)
-        return stats.beta.ppf(q, a, a.sum() - a)
+        return betaincinv(a, a.sum() - a, q)
 
     @property
     def label(self) -> str:

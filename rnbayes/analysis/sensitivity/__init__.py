@@ -33,7 +33,7 @@ from ..posterior import p_target
 from .flips import flip_points
 from .parameters import tornado
 from .prior_curve import context_prior, prior_curve
-from .probabilistic import draw_network, interval, voi_intervals
+from .probabilistic import draw, interval, voi_intervals
 
 __all__ = ["candidate_tests", "sensitivity"]
 
@@ -104,16 +104,14 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     tests = {name: [n for n in nodes if n not in ev]
              for name, nodes in candidate_tests(model, catalog, caller).items()}
     tests = {name: nodes for name, nodes in tests.items() if nodes}
-    test_nodes = sorted({n for nodes in tests.values() for n in nodes}, key=model.nodes.index)
     show = progress if progress is not None else sys.stderr.isatty()
-    with tqdm(total=n_draws + 3 + len(tests), disable=not show, delay=2.0, leave=False,
+    with tqdm(total=n_draws + 3, disable=not show, delay=2.0, leave=False,
               desc="rnbayes sensitivity", unit="step") as bar:
-        dn, n_drawn = draw_network(model, ev, test_nodes, n_draws=n_draws, seed=seed,
-                                   on_chunk=bar.update)
-        p_draws = np.ascontiguousarray(dn.query([model.target])[:, model.positive_index])
+        drawn = draw(model, ev, tests, n_draws=n_draws, seed=seed, on_chunk=bar.update)
+        p_draws = drawn.p_positive
         best_point = int(u.best_index(p_point))
         best_draws = u.best_index(p_draws)
-        voi = voi_intervals(model, ev, dn, tests, level, on_test=lambda _: bar.update())
+        voi = voi_intervals(model, ev, drawn, tests, level)
         bar.update()
         table, params = tornado(model, ev, level)
         bar.update()
@@ -127,6 +125,6 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
         action_shares={a: float(np.mean(best_draws == i)) for i, a in enumerate(u.actions)},
         draws=p_draws, tornado=table, flip_points=flips, prior_curve=curve,
         prior_case=prior_case, likelihood_ratio=lr, prior_thresholds=prior_flips, utilities=u,
-        voi_intervals=voi, n_draws=n_draws, n_records_drawn=n_drawn,
+        voi_intervals=voi, n_draws=n_draws, n_records_drawn=drawn.n_records,
         elapsed=time.perf_counter() - t0, evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest, seed=seed))
