@@ -22,6 +22,11 @@ from typing import Any
 
 from .errors import ParameterError, suggest
 
+#: the measures value of information can rank by (``rank_by``)
+MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
+#: the formats of a case report
+FORMATS = ("html", "md", "json")
+
 
 def fail(name: str, caller: str, must: str, value: Any, hint: str = "") -> ParameterError:
     """The error for ``name`` of ``caller``: it ``must`` be ...; got ``value``. ``hint`` is

@@ -13,25 +13,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from ..engine.pgmpy import to_pgmpy
+from ..results.columns import Columns
 from ..results.posterior import Posterior
-from ..results.sensitivity import Sensitivity
-from ..results.voi import ValueOfInformation
-from ..spec.catalog import Catalog
 from ..spec.compiled import CompiledModel
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
-from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
 from . import posterior as _posterior
-from . import voi as _voi
-from .sensitivity import sensitivity as _sensitivity
+
+if TYPE_CHECKING:  # the analyses below import pandas, tqdm, ...: loaded when first used
+    import pandas as pd
+
+    from ..results.sensitivity import Sensitivity
+    from ..results.voi import ValueOfInformation
+    from ..spec.catalog import Catalog
+    from ..spec.utilities import Utilities
 
 _MODELS = FileCache(4)
 
@@ -66,7 +67,11 @@ class Model(CompiledModel):
     @cached_property
     def sources(self) -> pd.DataFrame:
         """The prior records behind every table: node, record, basis, quantity, source."""
-        return _posterior.sources_frame(self)
+        return self._source_columns.to_frame()
+
+    @cached_property
+    def _source_columns(self) -> Columns:
+        return _posterior.source_columns(self)
 
     # -- analyses --------------------------------------------------------------------
     def posterior(self, evidence: Mapping[str, Any] | None = None) -> Posterior:
@@ -87,8 +92,9 @@ class Model(CompiledModel):
             Unknown node or state, out-of-range number, evidence on the target or a
             latent node, or findings that are impossible together.
         """
+        sources = self.__dict__.get("sources", self._source_columns)  # no pandas if unused
         return _posterior.posterior(self, evidence, prior=self.prior_progression,
-                                    sources=self.sources)
+                                    sources=sources)
 
     def value_of_information(self, evidence: Mapping[str, Any] | None = None, *,
                              tests: Iterable[str] | None = None,
@@ -126,6 +132,8 @@ class Model(CompiledModel):
         >>> bool((voi.table["evsi"] >= 0).all())
         True
         """
+        from . import voi as _voi
+
         return _voi.value_of_information(self, evidence, tests=tests, utilities=utilities,
                                          rank_by=rank_by, catalog=catalog, pairs=pairs)
 
@@ -154,6 +162,8 @@ class Model(CompiledModel):
         >>> 0.0 <= lo <= hi <= 1.0
         True
         """
+        from .sensitivity import sensitivity as _sensitivity
+
         return _sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
                             catalog=catalog, level=level, progress=progress)
 
@@ -184,6 +194,8 @@ class Model(CompiledModel):
 
     def cpt(self, node: str) -> pd.DataFrame:
         """``node``'s table as a DataFrame: rows are its states, columns parent configurations."""
+        import pandas as pd
+
         self._check_node(node)
         arr = self.network.cpts[node]
         parents = self.spec.parents(node)
@@ -194,6 +206,8 @@ class Model(CompiledModel):
 
     def to_pgmpy(self) -> Any:
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""
+        from ..engine.pgmpy import to_pgmpy
+
         return to_pgmpy(self.network, latents=set(self.spec.latent))
 
     def __repr__(self) -> str:

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from ..engine.joints import ResultJoints
+from ..results.columns import frame
 from ..results.voi import PAIR_COLUMNS
 from ..spec.catalog import CandidateTest
 from ..spec.utilities import Utilities
-from .frames import frame
 from .measures import measures_all
 
 

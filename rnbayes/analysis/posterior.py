@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..engine.retract import Retracted, retract
 from ..errors import EvidenceError
 from ..results.base import Provenance
+from ..results.columns import Columns
 from ..results.posterior import CONTRIBUTION_COLUMNS, Posterior
 from ..spec.compiled import CompiledModel
 from ..spec.evidence import Finding
-from .frames import frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def p_target(model: CompiledModel, ev: Mapping[str, Any]) -> tuple[float, float]:
@@ -39,7 +41,7 @@ def log10_odds(p: float) -> float:
     return math.log10(p) - math.log10(1.0 - p)
 
 
-def sources_frame(model: CompiledModel) -> pd.DataFrame:
+def source_columns(model: CompiledModel) -> Columns:
     """The prior records behind every table: node, record, basis, quantity, source."""
     cols: dict[str, list[str]] = {"node": [], "record": [], "basis": [], "quantity": [],
                                   "source": []}
@@ -50,11 +52,17 @@ def sources_frame(model: CompiledModel) -> pd.DataFrame:
                 seen.add(r.id)
                 for key, value in zip(cols, (node, r.id, r.basis, r.quantity, r.label)):
                     cols[key].append(value)
-    return frame(cols, text=tuple(cols))
+    return Columns(cols, text=tuple(cols))
+
+
+def sources_frame(model: CompiledModel) -> pd.DataFrame:
+    """:func:`source_columns` as a DataFrame."""
+    return source_columns(model).to_frame()
 
 
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
-              prior: float | None = None, sources: pd.DataFrame | None = None) -> Posterior:
+              prior: float | None = None, sources: pd.DataFrame | Columns | None = None
+              ) -> Posterior:
     """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
     ``prior`` (P(TTP) with no findings) and ``sources`` may be passed in when the caller
@@ -90,13 +98,13 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         contributions=_contributions(findings, r, p, pos),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]
-        sources=sources if sources is not None else sources_frame(model),
+        sources=sources if sources is not None else source_columns(model),
         evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest))
 
 
 def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
-                   pos: int) -> pd.DataFrame:
+                   pos: int) -> Columns:
     """The contributions table, sorted by |log10 LR| (largest first, ties in the order
     the findings were given), built column by column."""
     without = r.without[:, pos] / r.without.sum(axis=1)
@@ -109,7 +117,7 @@ def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
     cols = {"node": nodes, "finding": [findings[n].describe() for n in nodes],
             "log10_lr": l10[order], "likelihood_ratio": lr[order],
             "p_progression_without": without[order], "favours": favours[order].tolist()}
-    return frame({c: cols[c] for c in CONTRIBUTION_COLUMNS}, text=("node", "finding", "favours"))
+    return Columns({c: cols[c] for c in CONTRIBUTION_COLUMNS}, text=("node", "finding", "favours"))
 
 
 def _log10_odds(p: np.ndarray) -> np.ndarray:

@@ -31,11 +31,11 @@ from ..engine.joints import ResultJoints
 from ..engine.network import DiscreteNetwork
 from ..errors import EvidenceError, suggest
 from ..results.base import Provenance
+from ..results.columns import frame
 from ..results.voi import MEASURES, TABLE_COLUMNS, WHAT_IF_COLUMNS, ValueOfInformation
 from ..spec.catalog import CandidateTest, Catalog, resolve_catalog
 from ..spec.compiled import CompiledModel
 from ..spec.utilities import Utilities, resolve_utilities
-from .frames import frame
 from .measures import MEASURE_KEYS, measures_all
 from .pairs import pair_table
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._params import check_int, fail
-from ..analysis.model import Model, load_model
-from ..results.base import Result
-from ..results.voi import MEASURES
-from ..spec.case import Case, load_case
+from .._params import MEASURES, check_int, fail
+
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+    from ..results.base import Result
+    from ..spec.case import Case
+
+# The library (numpy, the model, the results) is imported inside the functions that use
+# it, so that building the parser -- all ``rnbayes --help`` does -- stays fast.
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,
@@ -62,6 +66,9 @@ def parse_test_ids(arg: str | None, command: str) -> list[str] | None:
 
 def load(args: argparse.Namespace) -> tuple[Case, Model]:
     """The case file and the model named by the options."""
+    from ..analysis.model import load_model
+    from ..spec.case import load_case
+
     return load_case(args.case), load_model(args.network, args.priors)
 
 

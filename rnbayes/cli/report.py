@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._params import fail
-from ..report import FORMATS, build_report
+from .._params import FORMATS, fail
 from ._common import (
     add_draw_options,
     add_voi_options,
@@ -52,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
                                      rank_by=args.rank_by, catalog=args.catalog)
     sens = None if args.no_sensitivity else model.sensitivity(
         case.evidence, n_draws=args.draws, seed=args.seed, utilities=utilities, progress=False)
+    from ..report import build_report  # matplotlib and pandas: only when a report is built
+
     text = build_report(model.posterior(case.evidence), voi, sens, case=case, format=fmt)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

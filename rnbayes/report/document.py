@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 from string import Template
 
-from .._params import check_choice, fail
+from .._params import FORMATS, check_choice, fail
 from .._provenance import NOTICE
 from ..results.posterior import Posterior
 from ..results.render import jsonable
@@ -22,8 +22,6 @@ from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
 from ..spec.case import Case
 from . import sections as sec
-
-FORMATS = ("html", "md", "json")
 
 _CSS = """
 body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1100px;

@@ -5,13 +5,15 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .._provenance import NOTICE
 from .base import Result
-from .render import html_table, records
+from .columns import Columns, LazyFrame
+from .render import html_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: conflict above this (natural log units) is flagged
 CONFLICT_FLAG = 0.0
@@ -45,15 +47,18 @@ class Posterior(Result):
     sources : pandas.DataFrame
         The prior records behind the model (node, record, basis, quantity, source), for
         reports; not part of ``to_dict()``.
+
+    Both tables may be given as :class:`~rnbayes.results.columns.Columns`: the DataFrame
+    is then built when first read (a summary or ``to_dict()`` does not need it).
     """
 
     p_progression: float
     prior_progression: float
-    contributions: pd.DataFrame = field(repr=False)
+    contributions: pd.DataFrame = field(repr=False)  # see LazyFrame below the class
     conflict: float
     log_p_evidence: float
     states: tuple[str, str] = ("radiation_necrosis", "tumour_progression")
-    sources: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    sources: pd.DataFrame = field(default_factory=lambda: Columns({}), repr=False)
 
     @property
     def p_necrosis(self) -> float:
@@ -68,16 +73,16 @@ class Posterior(Result):
     @property
     def conflicting_findings(self) -> list[str]:
         """Findings that pull hard against the overall direction of the posterior."""
-        if self.contributions.empty:
+        sign = 1.0 if self.p_progression >= self.prior_progression else -1.0
+        strong = [r for r in self._rows() if abs(r.log10_lr) >= STRONG_LOG10_LR]
+        against = [r for r in strong if sign * r.log10_lr < 0]
+        if not against or not any(sign * r.log10_lr > 0 for r in strong):
             return []
-        towards_ttp = self.p_progression >= self.prior_progression
-        c = self.contributions
-        strong = c[c["log10_lr"].abs() >= STRONG_LOG10_LR]
-        against = strong[(strong["log10_lr"] < 0) if towards_ttp else (strong["log10_lr"] > 0)]
-        with_ = strong[(strong["log10_lr"] > 0) if towards_ttp else (strong["log10_lr"] < 0)]
-        if against.empty or with_.empty:
-            return []
-        return [f"{r.node}={r.finding}" for r in against.itertuples()]
+        return [f"{r.node}={r.finding}" for r in against]
+
+    def _rows(self) -> list[Any]:
+        """The contributions as rows, without building the DataFrame."""
+        return LazyFrame.rows(self, "contributions")
 
     @property
     def favoured(self) -> str:
@@ -90,7 +95,7 @@ class Posterior(Result):
             "p_necrosis": self.p_necrosis,
             "prior_progression": self.prior_progression,
             "favoured": self.favoured,
-            "contributions": records(self.contributions),
+            "contributions": LazyFrame.records(self, "contributions"),
             "conflict": self.conflict,
             "conflict_flagged": self.conflict_flagged,
             "conflicting_findings": self.conflicting_findings,
@@ -108,11 +113,12 @@ class Posterior(Result):
             f"prior P(tumour progression) with no findings = {self.prior_progression:.3f}",
             "",
         ]
-        if self.contributions.empty:
+        rows = self._rows()
+        if not rows:
             lines.append("No findings given: the posterior is the population prior.")
         else:
             lines.append(f"{'finding':<46} {'log10 LR':>9} {'LR':>7} {'P(TTP) without':>15}  favours")
-            for r in self.contributions.itertuples():
+            for r in rows:
                 name = f"{r.node} = {r.finding}"
                 lines.append(f"{name[:46]:<46} {r.log10_lr:>+9.2f} {r.likelihood_ratio:>7.2f} "
                              f"{r.p_progression_without:>15.3f}  {r.favours}")
@@ -147,5 +153,10 @@ class Posterior(Result):
 
     def __repr__(self) -> str:
         return (f"Posterior(p_progression={self.p_progression:.4f}, "
-                f"p_necrosis={self.p_necrosis:.4f}, findings={len(self.contributions)}, "
+                f"p_necrosis={self.p_necrosis:.4f}, findings={len(self._rows())}, "
                 f"conflict={self.conflict:+.3f})")
+
+
+# the two tables are built from their columns when first read (see Columns, LazyFrame)
+Posterior.contributions = LazyFrame("contributions")  # type: ignore[assignment]
+Posterior.sources = LazyFrame("sources")  # type: ignore[assignment]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .._provenance import NOTICE
 from ..spec.utilities import Threshold, Utilities
 from .base import Result
 from .render import html_table, jsonable, records
 from .values import CredibleInterval
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

@@ -107,3 +107,20 @@ def test_contributions_and_conflict_equal_the_separate_queries(model):
                             abs_tol=1e-9)
 
     check()
+
+
+def test_contributions_frame_is_built_on_first_read_and_equals_the_row_built_one(model):
+    import pickle
+
+    import pandas as pd
+
+    ev = {"enhancement_pattern": "nodular", "rcbv": "elevated", "haemorrhage": "present"}
+    post = model.posterior(ev)
+    copy = pickle.loads(pickle.dumps(post))  # before the frame exists
+    rows = [r._asdict() for r in post._rows()]
+    assert post.contributions is post.contributions  # built once, then kept
+    pd.testing.assert_frame_equal(post.contributions, pd.DataFrame(rows))
+    pd.testing.assert_frame_equal(copy.contributions, post.contributions)
+    assert copy == post and pickle.loads(pickle.dumps(post)) == post
+    assert list(post.sources.columns) == ["node", "record", "basis", "quantity", "source"]
+    pd.testing.assert_frame_equal(post.sources, model.sources)
