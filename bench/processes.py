@@ -34,6 +34,9 @@ def cli(cfg: Config, spawner: Spawner) -> dict[str, Any]:
 
         commands = {"rnbayes --help": [*py, "--help"],
                     "rnbayes assess": [*py, "assess", str(CASE_FILE)],
+                    # the first call after installing or editing a data file: no model cached
+                    "rnbayes assess, model not cached": ["env", "RNBAYES_CACHE_DIR=", *py,
+                                                         "assess", str(CASE_FILE)],
                     report: report_argv(cfg.report_draws)}
         warm = {report: report_argv(200)}  # the uncounted round loads the same code, cheaply
         runs = interleave_processes(spawner, commands, ROOT, cfg.cli_rounds, cfg.cli_warmup, warm)

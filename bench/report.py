@@ -205,7 +205,11 @@ def _cli(passes: list[dict]) -> list[str]:
             "Round-robin over the commands after one uncounted round (in which `report` "
             "runs with 200 draws: same code loaded, less time); wall time from "
             "outside, CPU (user + sys) and peak RSS from the kernel's accounting of each "
-            "process. `python -c pass` is the interpreter's own start-up.", "",
+            "process. `python -c pass` is the interpreter's own start-up. As after "
+            "installation, byte-compiled files are written and reused, and the compiled "
+            "default model is read from rnbayes' cache (filled by the uncounted round); "
+            "*model not cached* builds the model from its YAML files every time (the "
+            "first call after installing or editing a data file).", "",
             *_table(["command", "runs", "min", "median", "max", "CPU median", "peak RSS"], rows)]
 
 

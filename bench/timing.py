@@ -145,8 +145,16 @@ class Spawner:
     """
 
     def __init__(self, cwd: Path):
+        # The commands run as after installation: byte-compiled files written and reused
+        # (here in a private folder, even where PYTHONDONTWRITEBYTECODE is set for the
+        # checkout), and rnbayes' compiled-model cache in a private folder too, filled by
+        # the first (uncounted) run like a user's first call fills theirs.
+        self.tmp = tempfile.TemporaryDirectory(prefix="rnbayes-bench-")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(self.tmp.name) / "pycache")
+        env["RNBAYES_CACHE_DIR"] = str(Path(self.tmp.name) / "models")
         self.proc = subprocess.Popen([sys.executable, "-m", "bench.spawn"], cwd=cwd, text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def run(self, argv: Sequence[str], cwd: Path, timeout: float = 600) -> dict[str, Any]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -162,6 +170,7 @@ class Spawner:
         if self.proc.stdin is not None:
             self.proc.stdin.close()
         self.proc.wait(timeout=30)
+        self.tmp.cleanup()
 
 
 def interleave_processes(spawner: Spawner, commands: dict[str, Sequence[str]], cwd: Path,

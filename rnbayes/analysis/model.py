@@ -24,6 +24,7 @@ from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
 from ..spec.yamlio import FileCache
+from . import model_cache
 from . import posterior as _posterior
 
 if TYPE_CHECKING:  # the analyses below import pandas, tqdm, ...: loaded when first used
@@ -220,6 +221,8 @@ def load_model(network: str | Path | None = None, priors: str | Path | None = No
 
     The model is kept while its files are unchanged (the same object is returned; it is
     immutable, so sharing it is safe); editing any of them makes the next call re-read.
+    Other processes read it from the user's cache folder instead of rebuilding it while
+    the files, rnbayes and numpy are unchanged (:mod:`rnbayes.analysis.model_cache`).
 
     Parameters
     ----------
@@ -252,4 +255,10 @@ def load_model(network: str | Path | None = None, priors: str | Path | None = No
         records = load_records(pri)
         return Model.build(load_spec(net, records), records, network_path=net, priors_path=pri)
 
-    return _MODELS.get((str(net), str(pri)), lambda: [net, *record_files(pri)], build)
+    def files() -> list[Path]:
+        return [net, *record_files(pri)]
+
+    # in this process: kept while the files are unchanged; across processes: the user's
+    # cache folder, under a key that covers every file's content (model_cache)
+    return _MODELS.get((str(net), str(pri)), files,
+                       lambda: model_cache.load_or_build(files(), build))
