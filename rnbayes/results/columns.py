@@ -38,6 +38,22 @@ def _text_dtype() -> Any:
     return None if dtype == np.dtype(object) else dtype
 
 
+def _text(values: list[str]) -> Any:
+    """A text column in the dtype pandas would infer for it: pyarrow strings are made
+    directly (a third of the time ``pd.array`` takes to get there)."""
+    dtype = _text_dtype()
+    if dtype is None:
+        return np.array(values, dtype=object)
+    if getattr(dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+        from pandas.arrays import ArrowStringArray
+
+        return ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=dtype)
+    import pandas as pd
+
+    return pd.array(values, dtype=dtype)
+
+
 @cache
 def _columns(names: tuple[str, ...]) -> pd.Index:
     import pandas as pd
@@ -65,13 +81,9 @@ def frame(columns: Mapping[str, Any], text: Sequence[str] = ()) -> pd.DataFrame:
     names = tuple(columns)
     arrays = [columns[c] for c in names]
     n = len(arrays[0]) if arrays else 0
-    if text:
-        pos = [names.index(c) for c in text]
-        joined = [s for i in pos for s in arrays[i]]
-        dtype = _text_dtype()
-        conv = np.array(joined, dtype=object) if dtype is None else pd.array(joined, dtype=dtype)
-        for j, i in enumerate(pos):
-            arrays[i] = conv[j * n:(j + 1) * n]
+    for c in text:
+        i = names.index(c)
+        arrays[i] = _text(list(arrays[i]))
     arrays = [a if not isinstance(a, list) else np.asarray(a) for a in arrays]
     build = getattr(pd.DataFrame, "_from_arrays", None)
     if build is not None:  # pandas' own constructor for finished columns (skips inference)
