@@ -22,6 +22,16 @@ from typing import Any
 
 from .errors import ParameterError, excerpt, suggest
 
+#: most parameter draws: they are held in memory (about 4 KB each on the bundled model)
+MAX_DRAWS = 100_000
+DRAWS_WHY = ("draws are held in memory, about 4 KB each; 100,000 already put the Monte Carlo "
+             "error of a probability below 0.002")
+
+#: the measures value of information can rank by (``rank_by``)
+MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
+#: the formats of a case report
+FORMATS = ("html", "md", "json")
+
 
 def fail(name: str, caller: str, must: str, value: Any, hint: str = "") -> ParameterError:
     """The error for ``name`` of ``caller``: it ``must`` be ...; got ``value`` (a short

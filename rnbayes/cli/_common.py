@@ -11,18 +11,21 @@ import argparse
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._params import check_int, fail
+from .._params import DRAWS_WHY, MAX_DRAWS, MEASURES, check_int, fail
 from .._provenance import timestamp
-from ..analysis.model import Model, load_model
-from ..analysis.sensitivity import DRAWS_WHY, MAX_DRAWS
 from ..errors import CaseFileError
-from ..results.base import Result
-from ..results.voi import MEASURES
-from ..spec.case import Case, load_case
-from ..spec.utilities import Utilities, resolve_utilities
 from ._output import write_stdout
+
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+    from ..results.base import Result
+    from ..spec.case import Case
+    from ..spec.utilities import Utilities
+
+# The library (numpy, pandas, the model, the results) is imported inside the functions
+# that use it, so that building the parser -- all ``rnbayes --help`` does -- stays fast.
 
 #: between the blocks of several cases in text output
 RULE = "=" * 100
@@ -98,6 +101,9 @@ def case_files(paths: Sequence[str]) -> list[Path]:
 
 def load(args: argparse.Namespace) -> tuple[list[Case], Model]:
     """The case files (every one read and checked before any work) and the model."""
+    from ..analysis.model import load_model
+    from ..spec.case import load_case
+
     cases = [load_case(p) for p in case_files(args.cases)]
     return cases, load_model(args.network, args.priors)
 
@@ -106,6 +112,8 @@ def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utiliti
     """``--utilities`` (checked here, so a misspelt set name is named as the option), else
     the case file's ``utilities:`` (checked when the case was read), else None (the default)."""
     if getattr(args, "utilities", None):
+        from ..spec.utilities import resolve_utilities
+
         return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
     return case.utilities
 

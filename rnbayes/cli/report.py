@@ -11,18 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm.auto import tqdm
-
-from .._params import fail
-from ..analysis.model import Model
-from ..report import FORMATS
-from ..report.files import combined_document, format_of, save, write_report
-from ..spec.case import Case, load_case
-from ..spec.catalog import default_catalog_path
-from ..spec.records import record_files
-from ..spec.utilities import resolve_utilities
+from .._params import FORMATS, fail
 from ._common import (
     add_draw_options,
     add_voi_options,
@@ -33,6 +24,10 @@ from ._common import (
     utilities_for,
 )
 from ._output import check_output, write_stdout
+
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+    from ..spec.case import Case
 
 SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 
@@ -78,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_sensitivity:
         check_draws(args, "report")
     tests = parse_test_ids(args.tests, "report")
+    from tqdm.auto import tqdm  # the library: only when a report is built
+
+    from ..spec.case import load_case
+
     cases, model = load(args)
     ref = load_case(args.reference) if args.reference else None
     targets = outputs(args, cases)
@@ -104,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
 def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> None:
     """Each report to its file, the combined document, or one report to standard output."""
+    from ..report import build_report
+    from ..report.files import combined_document, format_of, save, write_report
+
     if targets is not None:
         for (case, post, voi, sens, reference), path in zip(items, targets):
             write_report(path, post, voi, sens, case=case, format=args.format,
@@ -120,8 +122,6 @@ def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> 
         else:
             save(out, doc)
     elif out is None:
-        from ..report import build_report
-
         case, post, voi, sens, reference = items[0]
         write_stdout(build_report(post, voi, sens, case=case, format=fmt, reference=reference))
     else:
@@ -134,6 +134,10 @@ def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> 
 def read_files(args: argparse.Namespace, cases: list[Case],
                model: Model) -> list[tuple[str, str | Path]]:
     """Every file the report reads, with what it is (none may be overwritten)."""
+    from ..spec.catalog import default_catalog_path
+    from ..spec.records import record_files
+    from ..spec.utilities import resolve_utilities
+
     out: list[tuple[str, str | Path]] = [("case file", c.path) for c in cases if c.path]
     if args.reference:
         out.append(("reference case file", args.reference))

@@ -17,7 +17,7 @@ from typing import Any
 from .._params import check_names, fail
 from ..engine.frozen import FrozenMap
 from ..errors import SemanticError, excerpt, suggest
-from .resources import data_dir, file_identity
+from .resources import cache_key, data_dir, file_identity
 from .yamlio import FileCache, load_document
 
 _CACHE = FileCache(8)
@@ -154,7 +154,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     True
     """
     p = Path(path) if path is not None else default_catalog_path()
-    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+    return _CACHE.get(cache_key(p), lambda: [p], lambda: _read(p))
 
 
 def _read(p: Path) -> Catalog:

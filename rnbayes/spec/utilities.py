@@ -19,7 +19,7 @@ from .._params import fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
 from ..errors import SchemaError, excerpt, suggest
-from .resources import default_priors_dir, file_identity
+from .resources import cache_key, default_priors_dir, file_identity
 from .yamlio import FileCache, load_document
 
 ACTIONS = ("surveillance", "treat_as_necrosis", "treat_as_progression")
@@ -196,7 +196,7 @@ def load_utilities(path: str | Path | None = None) -> Utilities:
     p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
     if path is not None and not p.is_file():
         p = _bundled().get(str(path), p)  # a bundled set by name, e.g. "symptomatic"
-    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+    return _CACHE.get(cache_key(p), lambda: [p], lambda: _read(p))
 
 
 def _read(p: Path) -> Utilities:
