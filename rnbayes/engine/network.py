@@ -77,6 +77,10 @@ class PlanCache:
         return len(self._items)
 
 
+#: contraction plans shared by every network (keyed by equation and shapes)
+_SHARED_PLANS = PlanCache(CACHE_LIMIT)
+
+
 def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
     """Split engine evidence into hard (state index) and soft (likelihood vector) parts."""
     hard: dict[str, int] = {}
@@ -328,10 +332,10 @@ class DiscreteNetwork:
         key = ("contract", tuple(order), tuple(sorted(hard)), tuple(sorted(soft)),
                tuple(targets), tuple(sorted(batched)), scale)
         expr = self.memo(key, lambda: self._expression(order, hard, soft, targets, batched,
-                                                       [op.shape for op in operands]))
+                                                       [op.shape for op in operands], scale))
         return np.asarray(expr(*operands), dtype=float)
 
-    def _expression(self, order, hard, soft, targets, batched, shapes) -> Any:
+    def _expression(self, order, hard, soft, targets, batched, shapes, scale) -> Any:
         symbols = {n: oe.get_symbol(i + 1) for i, n in enumerate(self.nodes)}
         bsym = oe.get_symbol(0)
         subs = []
@@ -340,7 +344,14 @@ class DiscreteNetwork:
             subs.append((bsym if n in batched else "") + "".join(symbols[a] for a in axes))
         subs.extend(symbols[n] for n in sorted(soft))
         out = (bsym if batched else "") + "".join(symbols[t] for t in targets)
-        return batched_expression(",".join(subs) + "->" + out, shapes, bool(batched))
+        eq = ",".join(subs) + "->" + out
+        # The equation and the table shapes (the batch size to within its scale) fix the
+        # contraction, whatever network asks: the batched networks that parameter draws
+        # build span after span share their plans here instead of searching paths anew.
+        batch_free = tuple(shape[1:] if k < len(order) and order[k] in batched else shape
+                           for k, shape in enumerate(shapes))
+        return _SHARED_PLANS.get((eq, batch_free, scale, bool(batched)),
+                                 lambda: batched_expression(eq, shapes, bool(batched)))
 
     # -- reference implementation -------------------------------------------------------
     def enumerate_joint(self, targets: Sequence[str], evidence: Evidence | None = None
