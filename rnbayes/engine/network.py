@@ -27,8 +27,6 @@ evaluates thousands of draws in one contraction.
 from __future__ import annotations
 
 import string
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,7 +35,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from .compile import FoldedQuery, batched_expression
+from .compile import FoldedQuery, PlanCache, batched_expression
 from .fold import contract_to, fold
 from .frozen import FrozenMap
 
@@ -45,36 +43,6 @@ Evidence = Mapping[str, "int | np.ndarray"]
 
 #: compiled objects (query shapes, test layouts, plans) kept per network
 CACHE_LIMIT = 512
-
-
-class PlanCache:
-    """A bounded, thread-safe least-recently-used memo of objects compiled from one
-    network's tables. (functools.lru_cache memoises one function; this holds the several
-    kinds of compiled objects a network builds, keyed by kind and shape.)"""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The object stored under ``key``, built by ``build()`` on first use."""
-        try:  # a hit needs no lock: each OrderedDict call is atomic under the GIL
-            value = self._items[key]
-            self._items.move_to_end(key)
-            return value
-        except KeyError:  # not built yet (or just evicted by another thread)
-            pass
-        value = build()  # outside the lock: building may itself use the cache
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.limit:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 #: contraction plans shared by every network (keyed by equation and shapes)
