@@ -370,6 +370,25 @@ def test_any_names_survive_in_xml_formats(fmt, tmp_path):
         assert 'id="n_3_months"' in text and 'id="s_3_to_9"' in text and 'id="s_3_to_9_2"' in text
 
 
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t\r%\\"),
+                max_size=30)
+
+
+@settings(max_examples=12, deadline=None)
+@given(label=_TEXT, description=_TEXT, group=_TEXT)
+def test_any_text_round_trips_through_every_named_format(label, description, group, tmp_path_factory):
+    data = NetworkData("t", states={"a": ("y", "n")}, parents={"a": ()}, cpts={"a": np.array([0.5, 0.5])},
+                       labels={"a": label}, descriptions={"a": description}, groups={"a": group},
+                       description=description)
+    folder = tmp_path_factory.mktemp("text")
+    for fmt in ("bif", "xmlbif", "xdsl", "net"):
+        path = write_network(data, folder / f"t{SUFFIX[fmt]}", overwrite=True)
+        gum.loadBN(str(path))  # pyAgrum still parses it
+        back = read_network(path)
+        assert (back.labels, back.descriptions, back.groups, back.description) == \
+            (data.labels, data.descriptions, data.groups, data.description), fmt
+
+
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
        specials=st.sampled_from([bif.SPECIALS, net.SPECIALS, xmlbif.SPECIALS]))

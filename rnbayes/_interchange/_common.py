@@ -85,6 +85,9 @@ class NetworkData:
         parents = {str(n): tuple(str(p) for p in v) for n, v in dict(self.parents).items()}
         _check_structure(states, parents)
         order = topological_order(states, parents)
+        extra = sorted(set(dict(self.cpts)) - set(states))
+        if extra:
+            raise InterchangeError(f"tables given for {extra}, which are not nodes")
         cpts = {n: _checked_table(n, self.cpts, states, parents) for n in order}
         set_ = object.__setattr__
         set_(self, "name", clean_text(self.name, "the network name"))
@@ -194,7 +197,7 @@ def _node_texts(what: str, texts: Mapping[str, str] | None,
         if n not in states:
             raise InterchangeError(f"{what} name {n!r}, which is not a node")
         text = clean_text(t, f"the {what[:-1]} of {n!r}")
-        if text:
+        if text and not (what == "labels" and text == n):  # a label that is the name adds nothing
             out[str(n)] = text
     return out
 

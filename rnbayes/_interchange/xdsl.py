@@ -54,20 +54,24 @@ _STYLE = {"interior": {"color": "e5f6f7"}, "outline": {"color": "000080"},
           "font": {"color": "000000", "name": "Arial", "size": "8"}}
 
 
-def smile_ids(names: list[str], prefix: str) -> dict[str, str]:
-    """Name -> a distinct valid SMILE id; valid names map to themselves.
+def smile_ids(names: list[str], prefix: str, taken: set[str] = frozenset()) -> dict[str, str]:
+    """Name -> a distinct valid SMILE id, avoiding the ids in ``taken``; valid names that
+    are free map to themselves.
 
     >>> smile_ids(["lt_3", "3_to_9", "3 to 9"], "s_")
     {'lt_3': 'lt_3', '3_to_9': 's_3_to_9', '3 to 9': 's_3_to_9_2'}
     """
-    used = {n for n in names if ID.fullmatch(n)}
+    def keeps(n: str) -> bool:
+        return bool(ID.fullmatch(n)) and n not in taken
+
+    used = set(taken) | {n for n in names if keeps(n)}
     out = {}
     for n in names:
-        if ID.fullmatch(n):
+        if keeps(n):
             out[n] = n
             continue
         base = re.sub(r"[^A-Za-z0-9_]", "_", n)
-        base = base if base[:1].isalpha() else prefix + base
+        base = prefix + base if not base[:1].isalpha() or n in taken else base
         cand, k = base, 2
         while cand in used:
             cand, k = f"{base}_{k}", k + 1
@@ -117,7 +121,7 @@ def _write_layout(genie: ET.Element, data: NetworkData, node_id: dict[str, str])
         for n, xy in default_positions(data).items():
             _node(genie, data, n, node_id[n], xy)
         return
-    group_id = smile_ids(groups, "g_")
+    group_id = smile_ids(groups, "g_", taken=set(node_id.values()))
     for i, g in enumerate(groups):
         sub = ET.SubElement(genie, "submodel", id=group_id[g])
         ET.SubElement(sub, "name").text = _genie_text(g)
@@ -161,9 +165,11 @@ def read(raw: bytes, source: str) -> NetworkData:
     states: dict[str, tuple[str, ...]] = {}
     raw_parents: dict[str, list[str]] = {}
     cpts: dict[str, np.ndarray] = {}
-    elems = list(root.find("nodes") or [])
+    elems = list(root.find("nodes"))  # type: ignore[arg-type]
     for e in elems:
         nid = e.get("id", "")
+        if nid in states:
+            raise InterchangeError(f"node id {nid!r} is used twice", file=source)
         if e.tag not in ("cpt", "deterministic"):
             raise InterchangeError(f"node {nid!r} is a <{e.tag}> node; only <cpt> and "
                                    "<deterministic> nodes can be read (in GeNIe, change its "
