@@ -22,13 +22,12 @@ from ._common import (
     NetworkData,
     build,
     decode_text,
-    default_positions,
     encode_text,
     fmt,
     from_parents_major,
     parents_major,
-    parse_pair,
 )
+from ._layout import default_positions, parse_pair
 
 SPECIALS = "="
 

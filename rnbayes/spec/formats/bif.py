@@ -30,11 +30,10 @@ from ._common import (
     build,
     check_names,
     decode_text,
-    default_positions,
     encode_text,
     fmt,
-    parse_pair,
 )
+from ._layout import default_positions, parse_pair
 
 #: what pyAgrum's BIF scanner reads as one identifier (or integer state) and pgmpy's
 #: word pattern accepts

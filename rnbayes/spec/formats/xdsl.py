@@ -34,19 +34,14 @@ import xml.etree.ElementTree as ET
 import numpy as np
 
 from ._common import (
-    COLUMN_WIDTH,
-    MARGIN,
-    ROW_HEIGHT,
     InterchangeError,
     NetworkData,
     build,
-    column_layout,
-    default_positions,
     fmt,
     from_parents_major,
-    group_order,
     parents_major,
 )
+from ._layout import COLUMN_WIDTH, MARGIN, ROW_HEIGHT, column_layout, default_positions, group_order
 from .xmlbif import parse_xml
 
 ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")

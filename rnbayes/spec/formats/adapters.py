@@ -32,13 +32,14 @@ def network_data_from_model(model: Any) -> NetworkData:
     nodes = spec.nodes
 
     def texts(key: str) -> dict[str, str]:
-        return {n: str(nodes[n][key]) for n in net.states if nodes.get(n, {}).get(key)}
+        return {n: str(getattr(nodes[n], key)) for n in net.states
+                if n in nodes and getattr(nodes[n], key, "")}
 
     return NetworkData(
         name=spec.name, description=spec.description or "",
         states=dict(net.states), parents=dict(net.parents),
         cpts={n: np.asarray(net.cpts[n], dtype=float) for n in net.states},
-        labels=texts("label"), descriptions=texts("description"), groups=texts("group"))
+        descriptions=texts("description"), groups=texts("group"))
 
 
 def network_data_from_pgmpy(model: Any, *, name: str | None = None) -> NetworkData:

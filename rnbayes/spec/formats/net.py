@@ -29,12 +29,11 @@ from ._common import (
     build,
     check_names,
     decode_text,
-    default_positions,
     encode_text,
     fmt,
     from_parents_major,
-    parse_pair,
 )
+from ._layout import default_positions, parse_pair
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEYWORDS = ("net", "node", "potential", "data", "class", "discrete", "continuous",

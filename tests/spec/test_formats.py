@@ -6,7 +6,7 @@
   pins exactly how (the README says which readers agree).
 * Our readers give back every table bit for bit, and names and texts where the format
   holds them.
-* Hand-written files (tests/data/interchange) fix each format's documented table order.
+* Hand-written files (tests/data/formats) fix each format's documented table order.
 * Bad input gets one clear InterchangeError line naming the file.
 """
 
@@ -23,12 +23,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnbayes._errors import RnbayesError
-from rnbayes._interchange import (
+from rnbayes.errors import RnbayesError
+from rnbayes.spec.formats import (
     FORMATS,
     InterchangeError,
     NetworkData,
     _common,
+    _layout,
     adapters,
     bif,
     net,
@@ -41,7 +42,7 @@ from rnbayes._interchange import (
 )
 
 gum = pytest.importorskip("pyagrum")
-DATA = Path(__file__).parent / "data" / "interchange"
+DATA = Path(__file__).parent.parent / "data" / "formats"
 SUFFIX = {"bif": ".bif", "xmlbif": ".bifxml", "xdsl": ".xdsl", "net": ".net", "uai": ".uai"}
 N_CASES = 20
 
@@ -490,7 +491,7 @@ def test_xdsl_groups_become_submodels_with_a_readable_layout(networks, tmp_path)
     data = networks["rnbayes"][0]
     genie = ET.parse(write_network(data, tmp_path / "rn.xdsl")).getroot().find("extensions/genie")
     subs = {s.findtext("name"): s for s in genie.findall("submodel")}
-    assert list(subs) == _common.group_order(data)
+    assert list(subs) == _layout.group_order(data)
     for g, sub in subs.items():
         members = [n.get("id") for n in sub.findall("node")]
         assert members == [n for n in data.nodes if data.groups[n] == g]
@@ -593,7 +594,7 @@ def test_network_data_checks_its_content():
 
 
 def test_docstring_examples_run():
-    import rnbayes._interchange as pkg
+    import rnbayes.spec.formats as pkg
 
     for mod in (pkg, _common, adapters, xdsl):
         res = doctest.testmod(mod, verbose=False)
