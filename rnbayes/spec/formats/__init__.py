@@ -27,7 +27,7 @@ from . import bif, net, uai, xdsl, xmlbif
 from ._common import SUM_TOLERANCE, InterchangeError, NetworkData
 from .adapters import network_data_from_model, network_data_from_pgmpy
 
-__all__ = ["FORMATS", "SUM_TOLERANCE", "InterchangeError", "NetworkData",
+__all__ = ["FORMATS", "SUM_TOLERANCE", "InterchangeError", "NetworkData", "format_of",
            "network_data_from_model", "network_data_from_pgmpy", "read_network",
            "write_network"]
 
@@ -39,7 +39,9 @@ _SUFFIXES = {".bif": "bif", ".xmlbif": "xmlbif", ".bifxml": "xmlbif", ".xml": "x
              ".xdsl": "xdsl", ".net": "net", ".uai": "uai"}
 
 
-def _format(path: Path, fmt: str | None) -> str:
+def format_of(path: Path, fmt: str | None) -> str:
+    """The format of ``path``: ``fmt`` if given, else from the suffix (one clear error
+    for an unknown one)."""
     if fmt is not None:
         key = str(fmt).lower().lstrip(".")
         key = _SUFFIXES.get("." + key, key)
@@ -86,7 +88,7 @@ def write_network(data: NetworkData, path: str | os.PathLike[str], format: str |
     [0.2, 0.8]
     """
     path = Path(path)
-    key = _format(path, format)
+    key = format_of(path, format)
     if not isinstance(data, NetworkData):
         raise InterchangeError(f"expected NetworkData, got {type(data).__name__}", file=str(path))
     if path.exists() and not overwrite:
@@ -142,7 +144,7 @@ def read_network(path: str | os.PathLike[str], format: str | None = None) -> Net
     (('heads', 'tails'), [0.5, 0.5])
     """
     path = Path(path)
-    key = _format(path, format)
+    key = format_of(path, format)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

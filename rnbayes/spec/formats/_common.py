@@ -135,18 +135,20 @@ def _check_structure(states: dict[str, tuple[str, ...]],
 
 
 def topological_order(states: Iterable[str], parents: Mapping[str, Iterable[str]]) -> list[str]:
-    """Nodes with parents first, keeping the given order wherever it allows.
+    """Nodes with parents first, keeping the given order wherever it allows (an order
+    that is already topological comes back unchanged).
 
     Raises :class:`InterchangeError` naming a cycle if there is one.
     """
     pending = list(states)
     placed: dict[str, None] = {}
     while pending:
-        ready = [n for n in pending if all(p in placed for p in parents[n])]
-        if not ready:
+        before = len(placed)
+        for n in pending:  # in order, so a node may follow a parent placed in this pass
+            if all(p in placed for p in parents[n]):
+                placed[n] = None
+        if len(placed) == before:
             raise InterchangeError("the network has a cycle: " + " -> ".join(_cycle(pending, parents)))
-        for n in ready:
-            placed[n] = None
         pending = [n for n in pending if n not in placed]
     return list(placed)
 

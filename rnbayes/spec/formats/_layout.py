@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ..layout import layered
 from ._common import NetworkData
 
 # -- layout ---------------------------------------------------------------------------
@@ -14,11 +15,11 @@ COLUMN_WIDTH, ROW_HEIGHT, MARGIN = 230, 80, 120
 
 
 def group_order(data: NetworkData) -> list[str]:
-    """Groups in the order their first node appears (ungrouped nodes have group "")."""
-    seen: dict[str, None] = {}
-    for n in data.nodes:
-        seen.setdefault(data.groups.get(n, ""), None)
-    return list(seen)
+    """Groups in the order of the layout's columns (context, target, latent, findings by
+    technique, then any others as they first appear; ungrouped nodes have group "")."""
+    if not data.groups:
+        return [""]
+    return list(layered(data.nodes, data.parents, data.groups).columns)
 
 
 def column_layout(nodes: Iterable[str], column_of: Mapping[str, int]) -> dict[str, tuple[float, float]]:
@@ -34,19 +35,14 @@ def column_layout(nodes: Iterable[str], column_of: Mapping[str, int]) -> dict[st
 
 
 def default_positions(data: NetworkData) -> dict[str, tuple[float, float]]:
-    """The given positions, else a readable layout: with groups, one column per group,
-    left to right in the order groups first appear; without, one column per generation
-    (roots first). Nodes run top to bottom in topological order."""
+    """The given positions, else the layered layout of :func:`rnbayes.spec.layout.layered`
+    (one column per group -- or per generation without groups -- flowing from context
+    to findings, rows ordered to cut edge crossings), in pixels."""
     if len(data.positions) == len(data.nodes):
         return dict(data.positions)
-    if data.groups:
-        col = {g: i for i, g in enumerate(group_order(data))}
-        column_of = {n: col[data.groups.get(n, "")] for n in data.nodes}
-    else:
-        column_of = {}
-        for n in data.nodes:
-            column_of[n] = 1 + max((column_of[p] for p in data.parents[n]), default=-1)
-    laid = column_layout(data.nodes, column_of)
+    lay = layered(data.nodes, data.parents, data.groups)
+    laid = {n: (float(MARGIN + c * COLUMN_WIDTH), float(MARGIN // 2 + r * ROW_HEIGHT))
+            for n, (c, r) in lay.position.items()}
     laid.update(data.positions)
     return laid
 

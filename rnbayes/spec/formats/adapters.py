@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..layout import readable
 from ._common import NetworkData
 
 
@@ -39,6 +40,7 @@ def network_data_from_model(model: Any) -> NetworkData:
         name=spec.name, description=spec.description or "",
         states=dict(net.states), parents=dict(net.parents),
         cpts={n: np.asarray(net.cpts[n], dtype=float) for n in net.states},
+        labels={n: readable(n) for n in net.states},
         descriptions=texts("description"), groups=texts("group"))
 
 

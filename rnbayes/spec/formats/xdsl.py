@@ -20,9 +20,11 @@ become ``_``, a leading non-letter gets an ``n_``/``s_``/``g_`` prefix, clashes 
 suffix) and the original names are kept in ``<property id="original_name">`` /
 ``<property id="original_states">`` (a JSON list) so that this reader restores them.
 
-**Layout.** Groups become GeNIe submodels, laid side by side; each submodel holds its
-nodes in a column in topological order. Labels go in ``<name>``, descriptions in
-``<comment>`` (line breaks written as ``\\n``, GeNIe's convention).
+**Layout.** Groups become GeNIe submodels, laid side by side in the order of
+:func:`rnbayes.spec.layout.layered` (context, target, latent, findings by technique);
+each submodel holds its nodes in a column, top to bottom as in that layout. Labels go in
+``<name>``, descriptions in ``<comment>`` (line breaks written as ``\\n``, GeNIe's
+convention).
 """
 
 from __future__ import annotations
@@ -117,13 +119,15 @@ def _write_layout(genie: ET.Element, data: NetworkData, node_id: dict[str, str])
             _node(genie, data, n, node_id[n], xy)
         return
     group_id = smile_ids(groups, "g_", taken=set(node_id.values()))
+    rows = default_positions(data)
     for i, g in enumerate(groups):
         sub = ET.SubElement(genie, "submodel", id=group_id[g])
         ET.SubElement(sub, "name").text = _genie_text(g)
         for tag, attrs in _STYLE.items():
             ET.SubElement(sub, tag, attrs)
         ET.SubElement(sub, "position").text = _rect((MARGIN + i * COLUMN_WIDTH, MARGIN // 2), g)
-        members = [n for n in data.nodes if data.groups.get(n) == g]
+        members = sorted((n for n in data.nodes if data.groups.get(n) == g),
+                         key=lambda n: rows[n][1])  # top to bottom as in the whole layout
         laid = column_layout(members, dict.fromkeys(members, 0))
         for n in members:
             _node(sub, data, n, node_id[n], data.positions.get(n, laid[n]))
