@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ._provenance import NOTICE, __version__
+from .analysis.files import load_network
 from .analysis.model import Model, load_model
 from .errors import (
     CaseFileError,
@@ -84,6 +85,7 @@ __all__ = [
     "load_case",
     "load_catalog",
     "load_model",
+    "load_network",
     "load_utilities",
     "plot_posterior_interval",
     "plot_prior_curve",

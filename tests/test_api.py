@@ -8,6 +8,8 @@ PUBLIC = {
     "NOTICE", "__version__",
     # models and the three analyses
     "Model", "load_model", "posterior", "value_of_information", "sensitivity",
+    # any network file in (GeNIe, Hugin, SamIam, pyAgrum, pgmpy, UAI), the full analysis out
+    "load_network",
     # results
     "Result", "Provenance", "Posterior", "ValueOfInformation", "Sensitivity",
     "CredibleInterval", "Threshold",

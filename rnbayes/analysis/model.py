@@ -26,6 +26,7 @@ from ..results.voi import ValueOfInformation
 from ..spec.catalog import Catalog
 from ..spec.comparators import Comparators
 from ..spec.compiled import CompiledModel
+from ..spec.formats import network_data_from_model, write_network
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
@@ -221,6 +222,44 @@ class Model(CompiledModel):
                 if parents else pd.Index(["p"]))
         return pd.DataFrame(arr.reshape(arr.shape[0], -1),
                             index=pd.Index(self.states(node), name=node), columns=cols)
+
+    def save(self, path: str | Path, format: str | None = None, *,
+             overwrite: bool = False) -> Path:
+        """Write the network for GeNIe, Hugin, SamIam, pyAgrum, pgmpy or UAI solvers.
+
+        Every table at full double precision, with state names, descriptions and node
+        groups (XDSL: a GeNIe submodel per group) and positions in the layered layout of
+        :func:`rnbayes.plot_network`, where the format holds them (UAI holds only numbers).
+
+        Parameters
+        ----------
+        path : str or path
+            ``.xdsl`` (GeNIe/SMILE), ``.net`` (Hugin, SamIam), ``.bif``, ``.xmlbif`` /
+            ``.bifxml`` or ``.uai``.
+        format : str, optional
+            ``"bif"``, ``"xmlbif"``, ``"xdsl"``, ``"net"`` or ``"uai"`` when the suffix
+            does not tell.
+        overwrite : bool
+            Replace an existing file (by default an existing file is never touched).
+
+        Returns
+        -------
+        Path
+            The file written; it appears whole or not at all.
+
+        Raises
+        ------
+        SpecError
+            An unknown format, an existing file, or a name the format cannot hold.
+
+        Examples
+        --------
+        >>> import tempfile, rnbayes
+        >>> path = rnbayes.load_model().save(tempfile.mkdtemp() + "/rn.net")
+        >>> path.suffix, rnbayes.load_network(path).target
+        ('.net', 'diagnosis')
+        """
+        return write_network(network_data_from_model(self), path, format, overwrite=overwrite)
 
     def to_pgmpy(self) -> Any:
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""

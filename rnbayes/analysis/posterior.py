@@ -81,6 +81,7 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         contributions=contrib, conflict=log_marginals - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]
         sources=sources if sources is not None else sources_frame(model),
+        target=model.target, positive=model.positive,
         evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest))
 
@@ -90,6 +91,8 @@ def _contributions(model: CompiledModel, findings: Mapping[str, Finding],
     """The contributions table, and sum_i ln P(e_i) for the conflict score."""
     rows = []
     log_marginals = 0.0
+    towards, away = ("TTP", "RN") if (model.target, model.positive) == (
+        "diagnosis", "tumour_progression") else (model.positive, f"not {model.positive}")
     for node, f in findings.items():
         p_without, _ = p_target(model, {k: v for k, v in ev.items() if k != node})
         _, p_single = model.network.query([], {node: ev[node]})
@@ -101,7 +104,7 @@ def _contributions(model: CompiledModel, findings: Mapping[str, Finding],
             "log10_lr": l10,
             "likelihood_ratio": 10.0 ** l10 if math.isfinite(l10) else float("inf"),
             "p_progression_without": p_without,
-            "favours": "TTP" if l10 > 1e-12 else ("RN" if l10 < -1e-12 else "neither"),
+            "favours": towards if l10 > 1e-12 else (away if l10 < -1e-12 else "neither"),
         })
     contrib = pd.DataFrame(rows, columns=CONTRIBUTION_COLUMNS)
     if not contrib.empty:

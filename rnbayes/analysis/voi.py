@@ -205,8 +205,9 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     True
     """
     caller = "value_of_information"
-    u = resolve_utilities(utilities, caller)
-    cat = resolve_catalog(catalog, caller, model.catalog_path())
+    u = resolve_utilities(utilities if utilities is not None else model.default_utilities,
+                          caller)
+    cat = resolve_catalog(catalog, caller, model.catalog_default())
     cat.check(model.nodes, model.spec.latent)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)

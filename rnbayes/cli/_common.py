@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from .._params import check_int, fail
+from ..analysis.files import load_network
 from ..analysis.model import Model, load_model
 from ..results.base import Result
 from ..results.voi import MEASURES
 from ..spec.case import Case, load_case
+from ..spec.loaded import DEFAULT_ESS
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,
@@ -21,9 +24,24 @@ def case_command(sub: Any, name: str, summary: str, description: str, *,
     p.add_argument("case", help="case YAML with an 'evidence:' mapping")
     if json_flag:
         p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--network", help="network spec YAML (default: the bundled rn_vs_ttp)")
+    p.add_argument("--network", help="network spec YAML (default: the bundled rn_vs_ttp), or a "
+                   "network file of another tool: .xdsl, .net, .bif, .xmlbif/.bifxml, .uai")
     p.add_argument("--priors", help="folder of prior-record YAML files (default: bundled)")
+    add_network_file_options(p)
     return p
+
+
+def add_network_file_options(p: argparse.ArgumentParser) -> None:
+    """What a network file may not say: the target node, its positive state, and how
+    certain its tables are."""
+    g = p.add_argument_group("network files (--network net.xdsl etc.)")
+    g.add_argument("--target", help="the node to analyse (default: the node in group "
+                   "'target', as rnbayes writes it)")
+    g.add_argument("--positive", help="the target state P(...) refers to (default: the "
+                   "marked target's last state, else a state named yes/true/present/positive)")
+    g.add_argument("--ess", type=float, default=DEFAULT_ESS,
+                   help="equivalent sample size of each table column for sensitivity "
+                   f"(default {DEFAULT_ESS:g})")
 
 
 def add_draw_options(p: argparse.ArgumentParser, draws_help: str) -> None:
@@ -61,8 +79,25 @@ def parse_test_ids(arg: str | None, command: str) -> list[str] | None:
 
 
 def load(args: argparse.Namespace) -> tuple[Case, Model]:
-    """The case file and the model named by the options."""
-    return load_case(args.case), load_model(args.network, args.priors)
+    """The case file and the model named by the options: a network spec YAML with its
+    priors, or a network file of another tool (read with :func:`load_network`)."""
+    return load_case(args.case), model_for(args)
+
+
+def model_for(args: argparse.Namespace) -> Model:
+    """``--network`` as a model; the file options only with a network file."""
+    command = f"rnbayes {args.command}"
+    if args.network is None or Path(args.network).suffix.lower() in (".yaml", ".yml"):
+        for opt in ("target", "positive"):
+            if getattr(args, opt, None) is not None:
+                raise fail(f"--{opt}", command, "given only with a network file (--network "
+                           "net.xdsl, .net, .bif, .xmlbif, .uai)", getattr(args, opt))
+        return load_model(args.network, args.priors)
+    if args.priors is not None:
+        raise fail("--priors", command, "given only with a network spec YAML (a network "
+                   "file carries its own tables)", args.priors)
+    return load_network(args.network, target=args.target, positive=args.positive,
+                        ess=args.ess)
 
 
 def utilities_for(args: argparse.Namespace, case: Case) -> str | None:

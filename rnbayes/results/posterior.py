@@ -54,6 +54,19 @@ class Posterior(Result):
     log_p_evidence: float
     states: tuple[str, str] = ("radiation_necrosis", "tumour_progression")
     sources: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: the target node and its positive state (another network's, read from a file)
+    target: str = "diagnosis"
+    positive: str = "tumour_progression"
+
+    @property
+    def outcome_words(self) -> tuple[str, str, str]:
+        """How the text names the positive outcome, the other one, and the positive one
+        in a column header: "tumour progression", "radiation necrosis", "TTP" for the
+        RN-vs-TTP target; ``lung=yes``, ``not lung=yes``, ``lung=yes`` for another."""
+        if self.target == "diagnosis" and self.positive == "tumour_progression":
+            return "tumour progression", "radiation necrosis", "TTP"
+        pos = f"{self.target}={self.positive}"
+        return pos, f"not {pos}", pos
 
     @property
     def p_necrosis(self) -> float:
@@ -102,16 +115,17 @@ class Posterior(Result):
 
     def summary(self) -> str:
         """A plain-text table: posterior, contributions, conflict, notice."""
+        pos, neg, short = self.outcome_words
         lines = [
-            f"P(tumour progression) = {self.p_progression:.3f}    "
-            f"P(radiation necrosis) = {self.p_necrosis:.3f}",
-            f"prior P(tumour progression) with no findings = {self.prior_progression:.3f}",
+            f"P({pos}) = {self.p_progression:.3f}    P({neg}) = {self.p_necrosis:.3f}",
+            f"prior P({pos}) with no findings = {self.prior_progression:.3f}",
             "",
         ]
         if self.contributions.empty:
             lines.append("No findings given: the posterior is the population prior.")
         else:
-            lines.append(f"{'finding':<46} {'log10 LR':>9} {'LR':>7} {'P(TTP) without':>15}  favours")
+            lines.append(f"{'finding':<46} {'log10 LR':>9} {'LR':>7} "
+                         f"{f'P({short}) without':>15}  favours")
             for r in self.contributions.itertuples():
                 name = f"{r.node} = {r.finding}"
                 lines.append(f"{name[:46]:<46} {r.log10_lr:>+9.2f} {r.likelihood_ratio:>7.2f} "
@@ -126,9 +140,10 @@ class Posterior(Result):
 
     def _repr_html_(self) -> str:
         esc = html.escape
+        pos, neg, short = self.outcome_words
         shown = self.contributions.rename(columns={
             "log10_lr": "log10 LR", "likelihood_ratio": "LR",
-            "p_progression_without": "P(TTP) without"})
+            "p_progression_without": f"P({short}) without"})
         table = (html_table(shown, digits=3) if not shown.empty else
                  "<p>No findings given: the posterior is the population prior.</p>")
         conflict = f"{self.conflict:+.2f}"
@@ -137,8 +152,8 @@ class Posterior(Result):
                 + "</b>"
         return (
             "<div class='rnbayes-posterior'>"
-            f"<p><b>P(tumour progression) = {self.p_progression:.3f}</b>, "
-            f"P(radiation necrosis) = {self.p_necrosis:.3f} "
+            f"<p><b>P({esc(pos)}) = {self.p_progression:.3f}</b>, "
+            f"P({esc(neg)}) = {self.p_necrosis:.3f} "
             f"(prior {self.prior_progression:.3f})</p>{table}"
             f"<p>Data conflict: {conflict}</p>"
             f"<p><small>{esc(self.model_name)} {esc(self.model_digest)}. "

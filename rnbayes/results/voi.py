@@ -139,16 +139,42 @@ class ValueOfInformation(Result):
                 lines.append(f"  {r.best_order:<44} {r.sequence_value:>+7.2f}  "
                              f"MI {r.mi_joint:.3f} vs {r.mi_sum:.3f} ({r.mi_interaction})")
         lines += ["", "Decision thresholds: " + thresholds_text(self.thresholds, self.positive),
-                  NOTICE]
+                  *self.assumptions(), NOTICE]
         return "\n".join(lines)
+
+    def assumptions(self) -> list[str]:
+        """What the analysis assumed because nobody said: a network read from a file has
+        no test catalogue (every observable node a test at cost 0) and no utilities (1 for
+        a correct call, 0 for a wrong one)."""
+        out = []
+        if self.tests and all(t.cost_basis == "default" for t in self.tests):
+            out.append(f"Candidate tests: {self.catalog_file}.")
+        if self.utilities.file.startswith("default for a network file"):
+            out.append(f"Utilities: {self.utilities.file}; the recommendation changes at "
+                       f"P({self.positive}) = 0.5.")
+        return out
+
+    def headline(self) -> str:
+        """The answer first: the best next test and its net value, or that none is worth
+        its cost (tests already done are never "best")."""
+        open_ = self.table[self.table["status"] != "already observed"]
+        if open_.empty:
+            return "No further test: every candidate test is already done"
+        best = open_.sort_values("net_value", ascending=False, kind="stable").iloc[0]
+        unit = self.utilities.scale
+        if best["net_value"] > 0:
+            return f"Best next test: {best['label']} (net value {best['net_value']:+.2f} {unit})"
+        return (f"No further test is worth its cost (closest: {best['label']}, net value "
+                f"{best['net_value']:+.2f} {unit})")
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        return (f"<div class='rnbayes-voi'><p><b>P({esc(self.positive)}) = "
-                f"{self.p_positive:.3f}</b>; recommended: {esc(self.action)}; EVPI "
-                f"{self.evpi:.2f}</p>{html_table(self.table)}"
+        return (f"<div class='rnbayes-voi'><p><b>{esc(self.headline())}</b></p>"
+                f"<p>P({esc(self.positive)}) now = {self.p_positive:.3f}; recommended now: "
+                f"{esc(self.action)}; EVPI {self.evpi:.2f}</p>{html_table(self.table)}"
                 f"<p>Decision thresholds: {esc(thresholds_text(self.thresholds, self.positive))}"
-                f"</p><p><small>{esc(NOTICE)}</small></p></div>")
+                f"</p>{''.join(f'<p>{esc(a)}</p>' for a in self.assumptions())}"
+                f"<p><small>{esc(NOTICE)}</small></p></div>")
 
     def __repr__(self) -> str:
         top = self.table.iloc[0]["test"] if len(self.table) else None

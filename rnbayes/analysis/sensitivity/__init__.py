@@ -42,7 +42,7 @@ def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None =
                     caller: str = "sensitivity") -> dict[str, list[str]]:
     """Candidate tests -> nodes of the model they reveal (default catalogue: ``tests.yaml``
     beside the network file, else the bundled one)."""
-    cat = resolve_catalog(catalog, caller, model.catalog_path())
+    cat = resolve_catalog(catalog, caller, model.catalog_default())
     return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
             if any(n in model.nodes for n in t.reveals)}
 
@@ -97,7 +97,8 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     n_draws = check_int(n_draws, "n_draws", caller, minimum=2)
     seed = check_int(seed, "seed", caller, minimum=0)
     level = check_probability_level(level, "level", caller)
-    u = resolve_utilities(utilities, caller)
+    u = resolve_utilities(utilities if utilities is not None else model.default_utilities,
+                          caller)
     findings = model.findings(evidence)
     ev = model.engine_evidence(findings)
     p_point = p_target(model, ev)[0]
