@@ -41,7 +41,13 @@ from .errors import (
     SemanticError,
     SpecError,
 )
-from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
+from .plots import (
+    plot_network,
+    plot_posterior_interval,
+    plot_prior_curve,
+    plot_test_values,
+    plot_tornado,
+)
 from .report import build_report
 from .results import (
     Audit,
@@ -87,6 +93,7 @@ __all__ = [
     "load_model",
     "load_network",
     "load_utilities",
+    "plot_network",
     "plot_posterior_interval",
     "plot_prior_curve",
     "plot_test_values",

@@ -20,6 +20,7 @@ PUBLIC = {
     "load_catalog",
     # plots and reports
     "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "plot_test_values",
+    "plot_network",
     "build_report",
     # errors and warnings
     "RnbayesError", "SpecError", "SchemaError", "SemanticError", "EvidenceError",
