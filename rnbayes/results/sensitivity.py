@@ -148,9 +148,9 @@ class Sensitivity(Result):
                         f"{esc(r.statement)}</li>" for r in self.flip_points.itertuples())
         return (
             "<div class='rnbayes-sensitivity'>"
-            f"<p><b>P(TTP) = {self.p_progression:.3f}</b> &rarr; {esc(self.action)}; "
-            f"{iv.level:.0%} credible interval {iv.low:.3f}&ndash;{iv.high:.3f} "
-            f"({self.n_draws} draws). P(recommendation differs) = "
+            f"<p><b>P(TTP) = {self.p_progression:.3f}, {iv.level:.0%} credible interval "
+            f"{iv.low:.3f}&ndash;{iv.high:.3f}</b> ({self.n_draws} draws) &rarr; "
+            f"{esc(self.action)}; P(recommendation differs) = "
             f"{self.p_decision_differs:.3f}.</p>{html_table(tor)}"
             f"<ul>{flips}</ul><p><small>{esc(self.model_name)} {esc(self.model_digest)}. "
             f"{esc(NOTICE)}</small></p></div>")
