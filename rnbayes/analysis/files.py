@@ -26,7 +26,7 @@ import numpy as np
 from ..spec.catalog import CandidateTest, Catalog
 from ..spec.formats import format_of, read_network
 from ..spec.layout import readable
-from ..spec.loaded import DEFAULT_ESS, spec_from_data
+from ..spec.loaded import DEFAULT_ESS, UTILITY_FILE, spec_from_data
 from ..spec.network import NetworkSpec
 from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
@@ -121,5 +121,8 @@ def default_utilities(spec: NetworkSpec) -> Utilities:
     others = [s for s in states if s != spec.positive]
     negative = others[0] if len(others) == 1 else f"not_{spec.positive}"
     return Utilities(actions=(f"call_{negative}", f"call_{spec.positive}"),
-                     table=np.eye(2), scale=UTILITY_SCALE,
-                     file="default for a network file: 1 for a correct call, 0 for a wrong one")
+                     table=np.eye(2), scale=UTILITY_SCALE, file=UTILITY_FILE,
+                     name="1 for a correct call, 0 for a wrong one (the file has none)",
+                     action_labels={f"call_{negative}": f"call {spec.target}={negative}",
+                                    f"call_{spec.positive}":
+                                        f"call {spec.target}={spec.positive}"})

@@ -91,8 +91,9 @@ def _contributions(model: CompiledModel, findings: Mapping[str, Finding],
     """The contributions table, and sum_i ln P(e_i) for the conflict score."""
     rows = []
     log_marginals = 0.0
+    pos = f"{model.target}={model.positive}"
     towards, away = ("TTP", "RN") if (model.target, model.positive) == (
-        "diagnosis", "tumour_progression") else (model.positive, f"not {model.positive}")
+        "diagnosis", "tumour_progression") else (pos, f"not {pos}")
     for node, f in findings.items():
         p_without, _ = p_target(model, {k: v for k, v in ev.items() if k != node})
         _, p_single = model.network.query([], {node: ev[node]})

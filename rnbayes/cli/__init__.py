@@ -1,9 +1,9 @@
 """Stage 6: the command-line interface, ``rnbayes <command> ...``.
 
-One module per command (``assess``, ``tests``, ``sensitivity``, ``report``, ``audit``),
-each with ``register(subparsers)``; shared options live in :mod:`._common`. Errors that
-rnbayes raises for bad input (and OS errors such as an unwritable file) are printed as one
-line and exit with code 2; ``rnbayes audit`` exits with 1 when a check fails.
+One module per command (``assess``, ``tests``, ``sensitivity``, ``report``, ``compare``,
+``audit``), each with ``register(subparsers)``; shared options live in :mod:`._common`.
+Errors that rnbayes raises for bad input (and OS errors such as an unwritable file) are
+printed as one line and exit with code 2; ``rnbayes audit`` exits with 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import warnings
 
 from .._provenance import __version__
 from ..errors import RnbayesError, RnbayesWarning
-from . import assess, audit, report, sensitivity, tests
+from . import assess, audit, compare, report, sensitivity, tests
 
 #: command modules, in the order of ``rnbayes --help``
-COMMANDS = (assess, tests, sensitivity, report, audit)
+COMMANDS = (assess, tests, sensitivity, report, compare, audit)
 
 __all__ = ["build_parser", "main"]
 

@@ -41,6 +41,8 @@ from .refs import RecordRef
 DEFAULT_ESS = 10.0
 #: state names read as the positive state of a target that is not marked in the file
 POSITIVE_WORDS = ("yes", "true", "present", "positive", "abnormal")
+#: the ``file`` of the utilities a network file gets when none are given
+UTILITY_FILE = "default for a network file: 1 for a correct call, 0 for a wrong one"
 
 
 @dataclass(frozen=True)

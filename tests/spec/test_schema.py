@@ -21,6 +21,7 @@ from rnbayes.spec import schema
 from rnbayes.spec.catalog import load_catalog
 from rnbayes.spec.comparators import load_comparators
 from rnbayes.spec.generators import GENERATORS, network_schema
+from rnbayes.spec.labels import load_labels
 from rnbayes.spec.pooling import load_pooling
 from rnbayes.spec.records import document_kind, load_records
 from rnbayes.spec.utilities import load_utilities
@@ -54,6 +55,8 @@ def load(kind: str, path: Path, tmp_path: Path) -> object:
         return load_pooling(path)
     if kind == "audit":
         return load_comparators(path)
+    if kind == "labels":
+        return load_labels(path)
     return rnbayes.load_case(path)
 
 
