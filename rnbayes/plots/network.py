@@ -25,8 +25,8 @@ GROUP_FILLS = {"context": "#efefef", "target": "#fff1c1", "latent": "#ffffff",
                "conventional": "#e6f0df", "advanced": "#ece5f3", "pet": "#f5e6da",
                "follow_up": "#dff0ee"}
 #: inches per column and per row; box size as a fraction of them
-COLUMN_IN, ROW_IN, BOX_W, BOX_H = 2.15, 0.62, 0.80, 0.72
-LABEL_WIDTH = 20  # characters per line of a node label
+COLUMN_IN, ROW_IN, BOX_W, BOX_H = 2.3, 0.62, 0.82, 0.74
+LABEL_WIDTH = 24  # characters per line of a node label (two lines for most labels)
 
 
 def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None = None) -> Any:
@@ -48,7 +48,8 @@ def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None
         Where to draw; the figure is best about 2.2 in per column and 0.6 in per node of
         the tallest column (the size used when ``ax`` is None).
     labels : mapping, optional
-        node -> text shown in its box (default: the name with underscores as spaces).
+        node -> text shown in its box (default: the model's labels, as in its results;
+        else the name with underscores as spaces).
 
     Returns
     -------
@@ -58,8 +59,8 @@ def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None
     --------
     >>> import rnbayes
     >>> ax = rnbayes.plot_network(rnbayes.load_model())
-    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "node:diagnosis")
-    ['diagnosis']
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "node:rcbv")
+    ['rCBV (DSC perfusion)']
     """
     spec = model.spec
     nodes = list(spec.order)
@@ -75,7 +76,7 @@ def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None
         for p in spec.parents(n):
             _edge(ax, pos[p], pos[n])
     for n in nodes:
-        text = (labels or {}).get(n) or readable(n)
+        text = (labels or {}).get(n) or _label(model, n)
         _box(ax, n, pos[n], textwrap.fill(text, LABEL_WIDTH, break_long_words=False),
              group=group_key(groups[n]), latent=spec.nodes[n].latent,
              target=n == model.target)
@@ -89,6 +90,14 @@ def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None
     ax.set_axis_off()
     _legend(ax, latent=bool(spec.latent))
     return ax
+
+
+def _label(model: Any, node: str) -> str:
+    """The model's label of ``node`` (labels.yaml), without the "(not observed)" the
+    dashed outline already says; the plain name for a model without labels."""
+    found = getattr(model, "labels", None)
+    text = found.node(node) if found is not None else readable(node)
+    return text.replace(" (not observed)", "")
 
 
 def _box(ax: Any, node: str, xy: tuple[float, float], text: str, *, group: str,
