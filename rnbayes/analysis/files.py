@@ -19,6 +19,7 @@ say is filled in with stated defaults, each of which the caller can replace:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -98,16 +99,19 @@ def load_network(path: str | os.PathLike[str], *, target: str | None = None,
         spec, records = spec_from_data(data, file=p.name, target=target, positive=positive,
                                        ess=ess)
         return Model.build(spec, records, network_path=p.resolve(),
-                           default_catalog=default_catalog(spec, p.name),
+                           default_catalog=default_catalog(spec, p.name, data.labels),
                            default_utilities=default_utilities(spec))
 
     format_of(p, format)  # an unknown suffix or format fails before the file is read
     return _LOADED.get(key, lambda: [p], build)
 
 
-def default_catalog(spec: NetworkSpec, file: str) -> Catalog:
-    """Every observable node of ``spec`` as a candidate test revealing it, at cost 0."""
-    tests = tuple(CandidateTest(id=n, reveals=(n,), cost=0.0, label=readable(n),
+def default_catalog(spec: NetworkSpec, file: str,
+                    labels: Mapping[str, str] | None = None) -> Catalog:
+    """Every observable node of ``spec`` as a candidate test revealing it, at cost 0,
+    named by the file's label of the node where it has one."""
+    tests = tuple(CandidateTest(id=n, reveals=(n,), cost=0.0,
+                                label=(labels or {}).get(n) or readable(n),
                                 cost_basis="default", cost_reasoning=COST_NOTE)
                   for n in spec.observable)
     return Catalog(tests=tests, file=f"every observable node of {file} at cost 0 "

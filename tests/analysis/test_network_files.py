@@ -355,3 +355,14 @@ def test_what_if_on_a_loaded_network(loaded, model):
     # the loaded model is untouched (its table is the file's, renormalised: equal to 1e-15)
     assert net.network.cpts["months_since_srs"][0] == pytest.approx(
         model.network.cpts["months_since_srs"][0], abs=1e-15)
+
+
+def test_saved_files_carry_the_models_labels_and_tests_use_them(model, saved, loaded):
+    from rnbayes.spec.formats import read_network
+
+    for fmt in ("bif", "xmlbif", "xdsl", "net"):  # UAI holds only numbers
+        labels = read_network(saved[fmt]).labels
+        assert {n: labels[n] for n in model.nodes} == {n: model.labels.node(n)
+                                                       for n in model.nodes}, fmt
+    voi = loaded["xdsl"].value_of_information({"enhancement_pattern": "thin_rim"}, pairs=False)
+    assert set(voi.table["label"]) == {model.labels.node(t) for t in voi.table["test"]}

@@ -40,8 +40,15 @@ def network_data_from_model(model: Any) -> NetworkData:
         name=spec.name, description=spec.description or "",
         states=dict(net.states), parents=dict(net.parents),
         cpts={n: np.asarray(net.cpts[n], dtype=float) for n in net.states},
-        labels={n: readable(n) for n in net.states},
+        labels=_labels(model, net.states),
         descriptions=texts("description"), groups=texts("group"))
+
+
+def _labels(model: Any, nodes: Any) -> dict[str, str]:
+    """The words people read for each node (the model's ``labels.yaml``), else the name
+    with underscores as spaces; GeNIe, Hugin and SamIam show them in the node boxes."""
+    found = getattr(model, "labels", None)
+    return {n: found.node(n) if found is not None else readable(n) for n in nodes}
 
 
 def network_data_from_pgmpy(model: Any, *, name: str | None = None) -> NetworkData:
