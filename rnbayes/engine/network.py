@@ -38,6 +38,7 @@ import numpy as np
 import opt_einsum as oe
 
 from .compile import FoldedQuery, batched_expression
+from .fold import contract_to, fold
 from .frozen import FrozenMap
 
 Evidence = Mapping[str, "int | np.ndarray"]
@@ -74,6 +75,10 @@ class PlanCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+#: contraction plans shared by every network (keyed by equation and shapes)
+_SHARED_PLANS = PlanCache(CACHE_LIMIT)
 
 
 def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
@@ -196,15 +201,16 @@ class DiscreteNetwork:
 
     def ancestors(self, nodes: Sequence[str]) -> set[str]:
         """Return ``nodes`` together with all their ancestors."""
-        out: set[str] = set()
-        stack = list(nodes)
-        while stack:
-            n = stack.pop()
-            if n in out:
-                continue
-            out.add(n)
-            stack.extend(self.parents[n])
-        return out
+        lineage = self.lineage
+        return set().union(*(lineage[n] for n in nodes))
+
+    @cached_property
+    def lineage(self) -> Mapping[str, frozenset[str]]:
+        """Every node with its ancestors (itself included)."""
+        out: dict[str, frozenset[str]] = {}
+        for n in self.nodes:  # parents first
+            out[n] = frozenset([n]).union(*(out[p] for p in self.parents[n]))
+        return FrozenMap(out)
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
@@ -225,6 +231,29 @@ class DiscreteNetwork:
                 d |= {c, *out[c]}
             out[n] = frozenset(d)
         return FrozenMap(out)
+
+    def marginal(self, node: str) -> np.ndarray:
+        """P(node) with no evidence (once per network, read-only): parents without a common
+        ancestor are independent, so their marginals contract with the table; otherwise
+        the ancestral set is folded."""
+        def build() -> np.ndarray:
+            parents = self.parents[node]
+            lines = [self.lineage[p] for p in parents]
+            if sum(map(len, lines)) == len(frozenset().union(*lines)):
+                out = self.cpts[node]
+                for p in reversed(parents):  # contract the last axis with its marginal
+                    out = out @ self.marginal(p)
+                return readonly(out)
+            keep = self.ancestors([node])
+            factors = fold([(self.cpts[n], (n, *self.parents[n])) for n in self.nodes
+                            if n in keep], {node}, self.card)
+            return readonly(contract_to(factors, (node,)))
+
+        return self.memo(("marginal", node), build)
+
+    def marginals(self) -> Mapping[str, np.ndarray]:
+        """The prior marginal of every node (each computed once per network)."""
+        return FrozenMap({n: self.marginal(n) for n in self.nodes})
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,
@@ -298,13 +327,15 @@ class DiscreteNetwork:
         operands.extend(soft[n] for n in sorted(soft))
         if not operands:
             return np.asarray(1.0)
+        # one plan (an order, not shapes) serves batch sizes of one order of magnitude
+        scale = None if batch is None else (int(batch).bit_length() + 2) // 4
         key = ("contract", tuple(order), tuple(sorted(hard)), tuple(sorted(soft)),
-               tuple(targets), tuple(sorted(batched)), batch)
+               tuple(targets), tuple(sorted(batched)), scale)
         expr = self.memo(key, lambda: self._expression(order, hard, soft, targets, batched,
-                                                       [op.shape for op in operands]))
+                                                       [op.shape for op in operands], scale))
         return np.asarray(expr(*operands), dtype=float)
 
-    def _expression(self, order, hard, soft, targets, batched, shapes) -> Any:
+    def _expression(self, order, hard, soft, targets, batched, shapes, scale) -> Any:
         symbols = {n: oe.get_symbol(i + 1) for i, n in enumerate(self.nodes)}
         bsym = oe.get_symbol(0)
         subs = []
@@ -313,7 +344,14 @@ class DiscreteNetwork:
             subs.append((bsym if n in batched else "") + "".join(symbols[a] for a in axes))
         subs.extend(symbols[n] for n in sorted(soft))
         out = (bsym if batched else "") + "".join(symbols[t] for t in targets)
-        return batched_expression(",".join(subs) + "->" + out, shapes, bool(batched))
+        eq = ",".join(subs) + "->" + out
+        # The equation and the table shapes (the batch size to within its scale) fix the
+        # contraction, whatever network asks: the batched networks that parameter draws
+        # build span after span share their plans here instead of searching paths anew.
+        batch_free = tuple(shape[1:] if k < len(order) and order[k] in batched else shape
+                           for k, shape in enumerate(shapes))
+        return _SHARED_PLANS.get((eq, batch_free, scale, bool(batched)),
+                                 lambda: batched_expression(eq, shapes, bool(batched)))
 
     # -- reference implementation -------------------------------------------------------
     def enumerate_joint(self, targets: Sequence[str], evidence: Evidence | None = None

@@ -1,19 +1,18 @@
 """Reports written to files: one case (with a Markdown report's charts as PNG files beside
 it), or several cases combined into one document with a summary table first.
 
-Files are written atomically -- to a temporary file in the same folder, then renamed --
-so a failure never leaves a truncated report where a good one was.
+Files are written atomically (:mod:`rnbayes._files`: a temporary file in the same folder,
+then renamed), so a failure never leaves a truncated report where a good one was.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._files import check_output, write_bytes
 from .._params import check_choice
 from .._provenance import NOTICE, timestamp
 from ..results.compare import Comparison
@@ -47,27 +46,15 @@ def format_of(path: str | Path, format: str | None, caller: str = "write_report"
     return {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(path: str | Path, doc: Document) -> tuple[Path, ...]:
     """Write a document and the PNG files it links to; return the paths written."""
     path = Path(path)
     written = []
     for name, fig in doc.figures:
         target = path.with_name(name)
-        atomic_write(target, fig.png())
+        write_bytes(target, fig.png())
         written.append(target)
-    atomic_write(path, doc.text.encode("utf-8"))
+    write_bytes(path, doc.text.encode("utf-8", errors="backslashreplace"))
     return (path, *written)
 
 
@@ -98,6 +85,8 @@ def write_report(path: str | Path, posterior: Posterior, voi: ValueOfInformation
     ['r.md', 'r-test-values.png']
     """
     fmt = format_of(path, format)
+    if case is not None and case.path:  # never over the case file the report is about
+        check_output(path, [("case file", case.path)], "write_report", "path")
     doc = assemble(posterior, voi, sensitivity, case=case, format=fmt,
                    extra_sections=extra_sections, reference=reference,
                    figure_stem=Path(path).stem)
