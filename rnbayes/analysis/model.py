@@ -8,24 +8,22 @@ re-reads the files when any of them changes on disk.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..results.columns import Columns
 from ..spec.compiled import CompiledModel
 from ..spec.formats import network_data_from_model, write_network
 from ..spec.labels import Labels, labels_for
 from ..spec.network import load_spec
-from ..spec.records import load_records, record_files, short_citation
+from ..spec.records import load_records, record_files
 from ..spec.resources import default_network_path, default_priors_dir
 from ..spec.yamlio import FileCache
 from . import model_cache
+from . import node_info as _node_info
 from . import posterior as _posterior
 from . import present as _present
 
@@ -302,41 +300,12 @@ class Model(CompiledModel):
     def describe(self, node: str) -> str:
         """What ``node`` means, its states, parents, how numbers convert, and its sources."""
         self._check_node(node)
-        nd = self.spec.nodes[node]
-        out = [f"{node} ({nd.group}{', latent' if nd.latent else ''})",
-               textwrap.fill(nd.description, 88, initial_indent="  ", subsequent_indent="  "),
-               f"  states: {', '.join(nd.states)}"]
-        if nd.parents:
-            out.append(f"  parents: {', '.join(nd.parents)}")
-        given = " (given directly with with_tables)" if node in self.given_tables else ""
-        out.append(f"  table: {nd.cpt.name}{given}")
-        for m in nd.measures:
-            cites = "; ".join(short_citation(s) for s in m.sources)
-            out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
-            if m.plausible is not None:
-                out.append(f"    usual range {m.plausible.describe()}; possible "
-                           f"{m.minimum:g} to {m.maximum:g}: {m.plausible.reason}")
-        recs = self.records_for(node)
-        if recs:
-            out.append("  sources:")
-            for r in recs:
-                point = r.point()
-                val = (", ".join(f"{s}={v:.3f}" for s, v in zip(r.states or (), point))
-                       if isinstance(point, np.ndarray) else f"{point:.3g}")
-                out.append(f"    {r.id} [{r.basis}] = {val}: {r.label}")
-        return "\n".join(out)
+        return _node_info.describe(self, node)
 
     def cpt(self, node: str) -> pd.DataFrame:
         """``node``'s table as a DataFrame: rows are its states, columns parent configurations."""
-        import pandas as pd
-
         self._check_node(node)
-        arr = self.network.cpts[node]
-        parents = self.spec.parents(node)
-        cols = (pd.MultiIndex.from_product([self.spec.states(p) for p in parents], names=parents)
-                if parents else pd.Index(["p"]))
-        return pd.DataFrame(arr.reshape(arr.shape[0], -1),
-                            index=pd.Index(self.states(node), name=node), columns=cols)
+        return _node_info.cpt_frame(self, node)
 
     def save(self, path: str | Path, format: str | None = None, *,
              overwrite: bool = False) -> Path:

@@ -19,10 +19,10 @@ how rnbayes builds its models.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..._files import write_bytes
 from . import bif, net, uai, xdsl, xmlbif
 from ._common import SUM_TOLERANCE, InterchangeError, NetworkData
 from .adapters import network_data_from_model, network_data_from_pgmpy
@@ -102,18 +102,10 @@ def write_network(data: NetworkData, path: str | os.PathLike[str], format: str |
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        write_bytes(path, text.encode("utf-8", errors="backslashreplace"))
     except OSError as exc:
         raise InterchangeError(f"cannot write here: {exc.strerror}", file=str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_network(path: str | os.PathLike[str], format: str | None = None) -> NetworkData:
