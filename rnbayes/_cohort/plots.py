@@ -82,6 +82,9 @@ def plot_calibration(validation: Any, *, ax: Any = None) -> Any:
     >>> ax.get_ylabel()
     'observed fraction TTP (proportion)'
     """
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import NullLocator
+
     v = validation
     neg, pos = v.short_labels
     c_neg, c_pos = outcome_colours(v.labels)
@@ -94,18 +97,19 @@ def plot_calibration(validation: Any, *, ax: Any = None) -> Any:
                 label=f"observed (95% Wilson interval), {len(cal)} bins")
     if len(cal) <= 15:
         for i, r in enumerate(cal.itertuples()):
-            # alternate below-right / above-left so neighbouring bins' labels do not collide;
-            # near the right edge always to the left
-            left = i % 2 == 1 or r.mean_predicted > 0.82
-            ax.annotate(f"n={r.count:,}", (r.mean_predicted, r.observed_fraction),
-                        xytext=(-6, 5) if left else (6, -11), textcoords="offset points",
-                        ha="right" if left else "left", fontsize=7, color="0.3")
+            x, y = r.mean_predicted, r.observed_fraction
+            # alternate sides so neighbouring bins' labels do not collide; keep labels
+            # inside the axes near the edges
+            left = (i % 2 == 1 or x > 0.82) and x > 0.15
+            up = y < 0.1 or (y <= 0.9 and left)
+            ax.annotate(f"n={r.count:,}", (x, y), xytext=(-6 if left else 6, 5 if up else -11),
+                        textcoords="offset points", ha="right" if left else "left", fontsize=7,
+                        color="0.3")
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel(f"observed fraction {pos} (proportion)")
     ax.set_title(f"Calibration: intercept {v.calibration_intercept.value:+.2f}, "
                  f"slope {v.calibration_slope.value:.2f}", fontsize=10)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     ax.tick_params(labelbottom=False)
     h = v.histogram
@@ -115,12 +119,22 @@ def plot_calibration(validation: Any, *, ax: Any = None) -> Any:
     hax.bar(h["bin_low"], -h["n_negative"], width=width, align="edge", color=c_neg, label=neg)
     hax.axhline(0, color="0.3", lw=0.6)
     top = max(int(h["n_positive"].max()), int(h["n_negative"].max()), 1)
-    hax.set_ylim(-top * 1.1, top * 1.1)
+    # counts pile up near 0 and 1 for a discriminating model; a log scale keeps the
+    # middle bins visible (1 lesion still shows: linear below 1)
+    hax.set_yscale("symlog", linthresh=1.0, linscale=0.5)
+    hax.set_ylim(-top * 3, top * 3)
+    decades = [10 ** k for k in range(1, len(str(top)))] or [1]
+    decades = decades[::2] if len(decades) > 2 else decades
+    hax.set_yticks([-d for d in decades[::-1]] + decades)  # the line at 0 needs no label
     hax.yaxis.set_major_formatter(_abs_formatter())
-    hax.set_ylabel("lesions\n(count)", fontsize=8)
+    hax.yaxis.set_minor_locator(NullLocator())
+    hax.set_ylabel("lesions\n(count, log)", fontsize=8)
     hax.tick_params(labelsize=7)
     hax.set_xlabel(f"predicted P({pos}) (mean per bin above; histogram below)")
-    hax.legend(loc="upper right", fontsize=7, ncol=2, frameon=False)
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Patch(color=c_pos, label=f"{pos} lesions (histogram, up)"),
+                Patch(color=c_neg, label=f"{neg} lesions (histogram, down)")]
+    ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
     return ax
 
 

@@ -74,7 +74,7 @@ def _num(x: Any, digits: int = 3) -> str:
         return "&ndash;"
     if isinstance(x, (int, np.integer)):
         return f"{int(x):,}"
-    return f"{x:.{digits}f}"
+    return f"{x:.{digits}f}".replace("-0." + "0" * digits, "0." + "0" * digits)  # no "-0.00"
 
 
 def _ci(low: Any, high: Any, digits: int = 3) -> str:
