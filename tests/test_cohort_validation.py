@@ -231,9 +231,10 @@ def test_views_are_json_safe_tidy_and_copies():
 
 def test_docstring_examples_run():
     import rnbayes._cohort._inputs as inputs
+    import rnbayes._cohort._project as project
     import rnbayes._cohort.metrics as metrics
     import rnbayes._cohort.validation as validation
 
-    for mod in (inputs, metrics, validation):
+    for mod in (inputs, project, metrics, validation):
         res = doctest.testmod(mod, verbose=False)
         assert res.attempted > 0 and res.failed == 0

@@ -100,6 +100,12 @@ def decision_threshold(utilities: Any = None) -> tuple[float, str] | None:
 
     ``utilities`` is a path or bundled name (``"symptomatic"``) accepted by the decision
     layer, or None for the default. Returns None when no threshold leads to that action.
+
+    Examples
+    --------
+    >>> p, label = decision_threshold()
+    >>> 0 < p < 1 and label.endswith("treat as progression")
+    True
     """
     from rnbayes._decision import load_utilities
 
