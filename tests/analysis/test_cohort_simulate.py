@@ -3,7 +3,6 @@ the plan, and the model validated on its own cohorts is calibrated with the exac
 
 from __future__ import annotations
 
-import doctest
 import itertools
 
 import numpy as np
@@ -12,16 +11,22 @@ import pytest
 import yaml
 from scipy.stats import chisquare
 
-from rnbayes._cohort import (
-    CohortInputError,
-    exact_expected_auc,
-    exact_patterns,
-    imaging_available,
-    simulate,
-    simulate_model,
-    validate_predictions,
-)
-from rnbayes._cohort._project import data_file, model_groups, model_latent, model_network
+from rnbayes.analysis.cohort.exact import exact_expected_auc, exact_patterns
+from rnbayes.analysis.cohort.missingness import imaging_available
+from rnbayes.analysis.cohort.sampling import simulate, simulate_model
+from rnbayes.analysis.cohort.validation import validate_predictions
+from rnbayes.engine.network import DiscreteNetwork
+from rnbayes.errors import CohortError, SchemaError, SemanticError
+from rnbayes.spec.missingness import load_missingness
+from rnbayes.spec.resources import data_dir
+
+
+def model_groups(model):
+    return {n: model.spec.nodes[n].group for n in model.nodes}
+
+
+def data_file(kind, name):
+    return data_dir(kind) / name
 
 N_MARGINAL = 200_000
 
@@ -38,7 +43,7 @@ def _within(freq: float, p: float, n: int, k: float = 4.0) -> bool:
 # -- sampling is right -------------------------------------------------------------------
 def test_sampled_marginals_match_exact_marginals(model, big_cohort):
     """Every node's state frequencies at n = 200,000 within 4 SE of the engine's marginals."""
-    assert list(big_cohort.columns) == [n for n in model.nodes if n not in model_latent(model)]
+    assert list(big_cohort.columns) == [n for n in model.nodes if n not in model.spec.latent]
     for node in big_cohort.columns:
         exact, _ = model.network.query([node])
         freq = big_cohort[node].value_counts(normalize=True).reindex(model.states(node), fill_value=0)
@@ -73,7 +78,7 @@ def _small_network(seed: int = 3):
 def test_full_joint_of_a_small_network_matches_brute_force():
     states, parents, cpts = _small_network()
     n = 100_000
-    df = simulate(states, parents, cpts, n, seed=5, target="d", bundles={})
+    df = simulate(DiscreteNetwork(states, parents, cpts), n, seed=5, target="d", bundles={})
     cells, expected = [], []
     for combo in itertools.product(*(range(len(s)) for s in states.values())):
         x = dict(zip(states, combo))
@@ -146,39 +151,35 @@ def test_imaging_available_labels_the_most_specialised_imaging(model):
     ({"hide": ["perfusion"]}, "unknown node(s) ['perfusion']"),
 ])
 def test_bad_settings_raise_one_line(model, kwargs, words):
-    states, parents, cpts = model_network(model)
-    args = {"n": 10, "seed": 1, **kwargs}
-    with pytest.raises(CohortInputError) as err:
-        simulate(states, parents, cpts, args.pop("n"), **args)
+    args = {"n": 10, "seed": 1, "target": "diagnosis", **kwargs}
+    with pytest.raises(CohortError) as err:
+        simulate(model.network, args.pop("n"), **args)
     assert words in str(err.value) and "\n" not in str(err.value)
 
 
 def test_bad_networks_and_files_raise_one_line(tmp_path):
     states, parents, cpts = _small_network()
-    bad = [({**cpts, "c": cpts["c"][:, :, :1]}, "table of 'c' has shape"),
-           ({**cpts, "d": cpts["d"] * 0.9}, "not probabilities summing to 1")]
-    for tables, words in bad:
-        with pytest.raises(CohortInputError, match=words):
-            simulate(states, parents, tables, 5, seed=1, target="d", bundles={})
-    reordered = {k: states[k] for k in ("c", "a", "b", "d", "e")}
-    with pytest.raises(CohortInputError, match="comes before its parent"):
-        simulate(reordered, parents, cpts, 5, seed=1, target="d", bundles={})
-    from rnbayes._cohort.missingness import load_rates
-
+    net = DiscreteNetwork(states, parents, {**cpts, "d": cpts["d"] * 0.9})
+    with pytest.raises(CohortError, match="table of d: columns sum to 1 only within"):
+        simulate(net, 5, seed=1, target="d", bundles={})
     f = tmp_path / "m.yaml"
     f.write_text("tests:\n  dwi: {p_available: 0.9, basis: judgement}\n")
-    with pytest.raises(CohortInputError, match="needs 'basis: judgement' and a one-line 'reason'"):
-        load_rates(f)
+    with pytest.raises(SchemaError, match="missing required field 'reason'"):
+        load_missingness(f)
     f.write_text("tests:\n  dsc_perfusion: {p_available: 0.5, basis: judgement, reason: r}\n"
                  "  perfusion_session: {p_available: 0.1, basis: judgement, reason: r}\n")
-    with pytest.raises(CohortInputError, match="both reveal 'rcbv'"):
-        load_rates(f)
+    with pytest.raises(SemanticError, match="both reveal 'rcbv'"):
+        load_missingness(f)
+    f.write_text("tests:\n  fet_pett: {p_available: 0.5, basis: judgement, reason: r}\n")
+    with pytest.raises(SemanticError, match="unknown test 'fet_pett'; did you mean 'fet_pet'"):
+        load_missingness(f)
 
 
 # -- exact expected AUC ------------------------------------------------------------------
 def test_exact_auc_matches_brute_force_over_patterns():
     """Enumerate (values x masks) by hand, group into patterns, AUC by pairwise sums."""
     states, parents, cpts = _small_network(7)
+    net = DiscreteNetwork(states, parents, cpts)
     miss = {"a": 0.3, "e": 0.6}  # c, b recorded; d the target
     joint: dict[tuple, np.ndarray] = {}
     for combo in itertools.product(*(range(len(s)) for s in states.values())):
@@ -194,21 +195,20 @@ def test_exact_auc_matches_brute_force_over_patterns():
     tie = np.isclose(s[:, None], s[None, :], rtol=0, atol=1e-12)  # b is irrelevant given c
     gt = (s[:, None] > s[None, :]) * ~tie + 0.5 * tie
     ref = float(p1 @ gt @ p0)
-    ex = exact_patterns(states, parents, cpts, target="d", missing=miss, bundles={})
+    ex = exact_patterns(net, target="d", missing=miss, bundles={})
     assert ex.n_patterns == len(joint) == 4 * 2 * 4 * 4
     assert ex.auc == pytest.approx(ref, abs=1e-12)
-    assert exact_expected_auc(states, parents, cpts, target="d", missing=miss, bundles={}) == ex.auc
-    df = simulate(states, parents, cpts, 30_000, seed=8, target="d", missing=miss, bundles={})
+    assert exact_expected_auc(net, target="d", missing=miss, bundles={}) == ex.auc
+    df = simulate(net, 30_000, seed=8, target="d", missing=miss, bundles={})
     v = validate_predictions(ex.score(df), df["d"], labels=("d0", "d1"), n_boot=500)
     assert v.auc.low < ex.auc < v.auc.high
 
 
 def test_exact_enumeration_refuses_too_many_patterns(model):
-    states, parents, cpts = model_network(model)
-    with pytest.raises(CohortInputError, match=r"needs [\d,]{17,} evidence patterns \(more than "
-                                               r"max_patterns=2,000,000\); hide some findings"):
-        exact_patterns(states, parents, cpts, missing="realistic", hide=model_latent(model),
-                       groups=model_groups(model))
+    with pytest.raises(CohortError, match=r"needs [\d,]{17,} evidence patterns \(more than "
+                                          r"max_patterns=2,000,000\); hide some findings"):
+        exact_patterns(model.network, target="diagnosis", missing="realistic",
+                       hide=model.spec.latent, groups=model_groups(model))
 
 
 # -- the model on its own synthetic data -------------------------------------------------
@@ -236,12 +236,12 @@ def _engine_p(model, df: pd.DataFrame, rows=None) -> np.ndarray:
 
 
 def test_model_on_its_own_synthetic_cohort_is_calibrated_with_the_exact_auc(model):
-    states, parents, cpts = model_network(model)
-    hide = (*model_latent(model), *HIDDEN)
-    kw = {"missing": "realistic", "hide": hide, "groups": model_groups(model)}
-    ex = exact_patterns(states, parents, cpts, **kw)
+    hide = (*model.spec.latent, *HIDDEN)
+    kw = {"missing": "realistic", "hide": hide, "groups": model_groups(model),
+          "target": "diagnosis"}
+    ex = exact_patterns(model.network, **kw)
     assert ex.prevalence == pytest.approx(model.prior_progression)
-    df = simulate(states, parents, cpts, 20_000, seed=12, **kw)
+    df = simulate(model.network, 20_000, seed=12, **kw)
     p = ex.score(df)  # exact posterior by pattern lookup, checked against the engine below
     rows = range(0, 20_000, 200)
     np.testing.assert_allclose(p[list(rows)], _engine_p(model, df, rows), rtol=0, atol=1e-9)
@@ -269,11 +269,3 @@ def test_full_network_scored_row_by_row_is_calibrated(model):
     assert v.calibration_intercept.low < 0 < v.calibration_intercept.high
     assert v.by_group["group"].iloc[0] == "conventional MRI only"
 
-
-def test_docstring_examples_run():
-    import importlib
-
-    for name in ("exact", "missingness", "simulate"):  # the package's `simulate` is the function
-        mod = importlib.import_module(f"rnbayes._cohort.{name}")
-        res = doctest.testmod(mod, verbose=False)
-        assert res.attempted > 0 and res.failed == 0

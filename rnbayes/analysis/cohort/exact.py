@@ -28,10 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._inputs import rows_text
-from ._project import CohortInputError, engine_joint
+from ...engine.network import DiscreteNetwork
+from ...errors import CohortError
+from ...spec.missingness import Missingness
+from .inputs import rows_text
 from .missingness import Unit
-from .simulate import check_network, cohort_plan
+from .sampling import check_network, cohort_plan
 
 #: pattern posteriors closer than this (after sorting, neighbour to neighbour) are ties
 TIE_TOL = 1e-12
@@ -84,9 +86,9 @@ class ExactPatterns:
             bad = miss.any(axis=0) & (~miss.all(axis=0) | (unit.p_missing == 0))
             if bad.any():
                 bad = np.flatnonzero(bad)
-                raise CohortInputError(f"{unit.name} ({', '.join(unit.nodes)}): "
-                                       f"{rows_text(list(cohort.index[bad]))} have a missing "
-                                       "pattern this plan cannot produce")
+                raise CohortError(f"{unit.name} ({', '.join(unit.nodes)}): "
+                                  f"{rows_text(list(cohort.index[bad]))} have a missing "
+                                  "pattern this plan cannot produce")
             code = np.ravel_multi_index(tuple(np.where(miss, 0, codes)), cards)
             code[miss.all(axis=0)] = size - 1
             idx = idx * size + code
@@ -108,54 +110,53 @@ def _codes(cohort: pd.DataFrame, node: str, states: tuple[str, ...]) -> np.ndarr
     out = np.array([-1 if pd.isna(v) else lookup.get(str(v), -2) for v in col], dtype=np.int64)
     if (out == -2).any():
         bad = np.flatnonzero(out == -2)
-        raise CohortInputError(f"column {node!r}: states must be one of {list(states)}; bad values at "
-                               + rows_text(list(cohort.index[bad]), list(col.iloc[bad[:5]])))
+        raise CohortError(f"column {node!r}: states must be one of {list(states)}; bad values at "
+                          + rows_text(list(cohort.index[bad]), list(col.iloc[bad[:5]])))
     return out
 
 
-def exact_patterns(states: Mapping[str, Sequence[str]], parents: Mapping[str, Sequence[str]],
-                   cpts: Mapping[str, np.ndarray], *, target: str = "diagnosis",
-                   positive: str | None = None, missing: Any = "none", hide: Sequence[str] = (),
+def exact_patterns(net: DiscreteNetwork, *, target: str, positive: str | None = None,
+                   missing: Any = "none", hide: Sequence[str] = (),
                    groups: Mapping[str, str] | None = None,
                    bundles: Mapping[str, Sequence[str]] | None = None,
+                   rates: Missingness | None = None,
                    max_patterns: int = 2_000_000) -> ExactPatterns:
     """Enumerate every evidence pattern of :func:`simulate`'s cohorts with its exact
     probability jointly with the diagnosis (see the module docstring for the method).
 
-    Parameters are those of :func:`~rnbayes._cohort.simulate.simulate`; ``positive`` is
-    the target state counted as positive (default: its last state) and ``max_patterns``
-    the most patterns enumerated before a clear error.
+    Parameters are those of :func:`~rnbayes.analysis.cohort.sampling.simulate`;
+    ``positive`` is the target state counted as positive (default: its last state) and
+    ``max_patterns`` the most patterns enumerated before a clear error.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> states = {"d": ("rn", "ttp"), "t": ("neg", "pos")}
-    >>> parents = {"d": (), "t": ("d",)}
-    >>> cpts = {"d": np.array([0.7, 0.3]), "t": np.array([[0.9, 0.2], [0.1, 0.8]])}
-    >>> ex = exact_patterns(states, parents, cpts, target="d", bundles={})
+    >>> net = DiscreteNetwork({"d": ("rn", "ttp"), "t": ("neg", "pos")}, {"t": ("d",)},
+    ...                       {"d": [0.7, 0.3], "t": [[0.9, 0.2], [0.1, 0.8]]})
+    >>> ex = exact_patterns(net, target="d", bundles={})
     >>> ex.n_patterns, round(ex.auc, 4)      # (0.8 x 0.9) + half the ties: 0.72 + 0.5 x 0.26
     (2, 0.85)
     """
-    check_network(states, parents, cpts)
-    plan = cohort_plan(states, missing=missing, hide=hide, target=target, groups=groups,
-                       bundles=bundles)
+    check_network(net)
+    plan = cohort_plan(net, missing=missing, hide=hide, target=target, groups=groups,
+                       bundles=bundles, rates=rates)
+    states = net.states
     if len(states[target]) != 2:
-        raise CohortInputError(f"target {target!r} must have two states for an AUC; "
-                               f"it has {list(states[target])}")
+        raise CohortError(f"target {target!r} must have two states for an AUC; "
+                          f"it has {list(states[target])}")
     units = tuple(u for u in plan.units if u.p_missing < 1.0)  # never recorded: no pattern
     sizes = tuple(math.prod(len(states[n]) for n in u.nodes) + (1 if u.p_missing > 0 else 0)
                   for u in units)
     total = math.prod(sizes)
     if total > max_patterns:
-        raise CohortInputError(f"exact enumeration needs {total:,} evidence patterns (more than "
-                               f"max_patterns={max_patterns:,}); hide some findings (hide=...) or "
-                               "raise max_patterns")
+        raise CohortError(f"exact enumeration needs {total:,} evidence patterns (more than "
+                          f"max_patterns={max_patterns:,}); hide some findings (hide=...) or "
+                          "raise max_patterns")
     tstates = tuple(states[target])
     pos = tstates[-1] if positive is None else positive
     if pos not in tstates:
-        raise CohortInputError(f"positive must be one of {list(tstates)}; got {pos!r}")
+        raise CohortError(f"positive must be one of {list(tstates)}; got {pos!r}")
     nodes = [n for u in units for n in u.nodes]
-    table = engine_joint(states, parents, cpts, [target, *nodes])
+    table, _ = net.query([target, *nodes])
     table = table.reshape(2, *(math.prod(len(states[n]) for n in u.nodes) for u in units))
     for axis, u in enumerate(units, start=1):
         if u.p_missing > 0:
@@ -186,19 +187,20 @@ def _expected_metrics(joint: np.ndarray) -> tuple[float, float, float]:
     return auc, brier, float(w1.sum() / tot.sum())
 
 
-def exact_expected_auc(states: Mapping[str, Sequence[str]], parents: Mapping[str, Sequence[str]],
-                       cpts: Mapping[str, np.ndarray], **kwargs: Any) -> float:
-    """Exact ROC AUC of the model's posterior on its own synthetic cohorts.
-
-    Takes the arguments of :func:`exact_patterns` (same ``missing`` and ``hide`` as the
-    :func:`simulate` call it describes).
+def exact_expected_auc(net: DiscreteNetwork, *, target: str, missing: Any = "none",
+                       hide: Sequence[str] = (), groups: Mapping[str, str] | None = None,
+                       bundles: Mapping[str, Sequence[str]] | None = None,
+                       rates: Missingness | None = None) -> float:
+    """Exact ROC AUC of the model's posterior on its own synthetic cohorts (the same
+    ``missing`` and ``hide`` as the :func:`simulate` call it describes; see
+    :func:`exact_patterns`).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> states = {"d": ("rn", "ttp"), "t": ("neg", "pos")}
-    >>> cpts = {"d": np.array([0.7, 0.3]), "t": np.array([[0.9, 0.2], [0.1, 0.8]])}
-    >>> round(exact_expected_auc(states, {"t": ("d",)}, cpts, target="d", bundles={}), 4)
+    >>> net = DiscreteNetwork({"d": ("rn", "ttp"), "t": ("neg", "pos")}, {"t": ("d",)},
+    ...                       {"d": [0.7, 0.3], "t": [[0.9, 0.2], [0.1, 0.8]]})
+    >>> round(exact_expected_auc(net, target="d", bundles={}), 4)
     0.85
     """
-    return exact_patterns(states, parents, cpts, **kwargs).auc
+    return exact_patterns(net, target=target, missing=missing, hide=hide, groups=groups,
+                          bundles=bundles, rates=rates).auc

@@ -1,7 +1,7 @@
 """Validate predicted P(TTP) against known outcomes: one function, one result object.
 
 :func:`validate_predictions` takes plain arrays (predicted probabilities and outcomes,
-optionally a group per lesion) and returns a :class:`~rnbayes._cohort.result.Validation`
+optionally a group per lesion) and returns a :class:`~rnbayes.results.validation.Validation`
 holding every number the plots and the report need, so neither computes anything.
 """
 
@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_curve
 
+from ...errors import CohortError
+from ...results.base import Provenance
+from ...results.validation import Validation
 from . import metrics as M
-from ._inputs import DEFAULT_LABELS, check_predictions
-from ._project import CohortInputError, versions
-from .result import Validation
+from .inputs import DEFAULT_LABELS, check_predictions
 
 #: thresholds of the decision curve
 THRESHOLDS = np.round(np.arange(1, 100) / 100.0, 2)
@@ -42,6 +43,7 @@ def validate_predictions(
     min_group_events: int = 5,
     group_name: str = "group",
     threshold_label: str = "",
+    provenance: Provenance | None = None,
 ) -> Validation:
     """Discrimination, accuracy, calibration and decision curve of predicted P(TTP).
 
@@ -71,6 +73,8 @@ def validate_predictions(
         and a note but no metrics.
     group_name, threshold_label : str
         Words for the report ("imaging available", "surveillance -> treat_as_progression").
+    provenance : Provenance, optional
+        The model that made the predictions (default: none named).
 
     Returns
     -------
@@ -78,7 +82,7 @@ def validate_predictions(
 
     Raises
     ------
-    CohortInputError
+    CohortError
         Empty input, lengths differing, p outside [0, 1] or missing, outcomes other than
         the two labels, a single outcome class, or a bad setting (one line each).
 
@@ -120,23 +124,30 @@ def validate_predictions(
         by_group = _by_group(pp, yy, data.groups, data.group_order, settings, seed)
     notes = tuple(n for n in [overall["note"]] if n)
     return Validation(
-        n=len(pp), n_positive=int(yy.sum()), labels=tuple(labels),
+        n=len(pp), n_positive=int(yy.sum()), labels=(str(labels[0]), str(labels[1])),
         auc=overall["auc"], brier=overall["brier"], brier_decomposition=decomp,
-        calibration=calib, calibration_intercept=overall["intercept"],
-        calibration_slope=overall["slope"],
-        net_benefit=M.net_benefit(pp, yy, THRESHOLDS), threshold=threshold,
-        threshold_label=threshold_label, net_benefit_at_threshold=nb_at,
-        by_group=by_group, group_name=group_name,
-        roc=pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": thr}), histogram=hist,
-        notes=notes, settings=settings, provenance=versions(),
+        calibration_intercept=overall["intercept"], calibration_slope=overall["slope"],
+        threshold=threshold, threshold_label=threshold_label, net_benefit_at_threshold=nb_at,
+        group_name=group_name, notes=notes, settings={**settings, **_versions()},
+        provenance=provenance or Provenance.of("", "", seed=seed),
+        _calibration=calib, _net_benefit=M.net_benefit(pp, yy, THRESHOLDS), _by_group=by_group,
+        _roc=pd.DataFrame({"fpr": fpr, "tpr": tpr, "threshold": thr}), _histogram=hist,
     )
+
+
+def _versions() -> dict[str, str]:
+    """Versions of the libraries behind the metrics (rnbayes' own are in the provenance)."""
+    import scipy
+    import sklearn
+
+    return {"scikit_learn_version": sklearn.__version__, "scipy_version": scipy.__version__}
 
 
 def _check_settings(**s: Any) -> dict[str, Any]:
     def integer(name: str, low: int) -> None:
         v = s[name]
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-            raise CohortInputError(f"{name} must be an integer >= {low}; got {v!r}")
+            raise CohortError(f"{name} must be an integer >= {low}; got {v!r}")
 
     integer("n_boot", 0)
     integer("seed", 0)
@@ -144,15 +155,15 @@ def _check_settings(**s: Any) -> dict[str, Any]:
     integer("min_group_size", 2)
     integer("min_group_events", 1)
     if s["strategy"] not in STRATEGIES:
-        raise CohortInputError(f"strategy must be one of {list(STRATEGIES)}; got {s['strategy']!r}")
+        raise CohortError(f"strategy must be one of {list(STRATEGIES)}; got {s['strategy']!r}")
     lv = s["level"]
     if isinstance(lv, bool) or not isinstance(lv, (int, float)) or not 0 < lv < 1:
-        raise CohortInputError(f"level must be a number between 0 and 1 (e.g. 0.95); got {lv!r}")
+        raise CohortError(f"level must be a number between 0 and 1 (e.g. 0.95); got {lv!r}")
     t = s["threshold"]
     if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float, np.floating))
                           or not 0 < float(t) < 1):
-        raise CohortInputError(f"threshold must be a probability strictly between 0 and 1, or None; "
-                               f"got {t!r}")
+        raise CohortError(f"threshold must be a probability strictly between 0 and 1, or None; "
+                          f"got {t!r}")
     return {k: (float(v) if k in ("level", "threshold") and v is not None else v) for k, v in s.items()}
 
 

@@ -1,4 +1,4 @@
-"""Plots of a :class:`~rnbayes._cohort.result.Validation`. Each draws numbers the result
+"""Plots of a :class:`~rnbayes.Validation`. Each draws numbers the result
 already holds (computes nothing), on the given Axes or on a new
 ``matplotlib.figure.Figure`` (no pyplot, no backend switch), and returns the Axes.
 
@@ -44,7 +44,7 @@ def plot_roc(validation: Any, *, ax: Any = None) -> Any:
     Examples
     --------
     >>> import numpy as np
-    >>> from rnbayes._cohort import validate_predictions
+    >>> from rnbayes.analysis.cohort.validation import validate_predictions
     >>> v = validate_predictions([0.1, 0.4, 0.35, 0.8, 0.2, 0.9], [0, 0, 1, 1, 0, 1], n_boot=50)
     >>> ax = plot_roc(v)
     >>> ax.get_xlabel()
@@ -76,7 +76,7 @@ def plot_calibration(validation: Any, *, ax: Any = None) -> Any:
 
     Examples
     --------
-    >>> from rnbayes._cohort import validate_predictions
+    >>> from rnbayes.analysis.cohort.validation import validate_predictions
     >>> v = validate_predictions([0.1, 0.4, 0.35, 0.8, 0.2, 0.9], [0, 0, 1, 1, 0, 1], n_boot=50)
     >>> ax = plot_calibration(v)
     >>> ax.get_ylabel()
@@ -150,7 +150,7 @@ def plot_decision_curve(validation: Any, *, ax: Any = None) -> Any:
 
     Examples
     --------
-    >>> from rnbayes._cohort import validate_predictions
+    >>> from rnbayes.analysis.cohort.validation import validate_predictions
     >>> v = validate_predictions([0.1, 0.4, 0.35, 0.8, 0.2, 0.9], [0, 0, 1, 1, 0, 1], n_boot=50,
     ...                          threshold=0.65)
     >>> ax = plot_decision_curve(v)

@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-import numpy as np
-
-from ._project import NOTICE
-from .plots import plot_calibration, plot_decision_curve, plot_roc
+from .._provenance import NOTICE
+from ..plots.validation import plot_calibration, plot_decision_curve, plot_roc
+from ..results.validation import Validation, ci_html, group_table_html, metrics_table_html
 
 #: TRIPOD-style items a user can fill through ``notes``, with what is shown when absent
 TRIPOD_ITEMS = {
@@ -69,65 +68,13 @@ def _esc(x: Any) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _num(x: Any, digits: int = 3) -> str:
-    if x is None or (isinstance(x, (float, np.floating)) and not np.isfinite(x)):
-        return "&ndash;"
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
-    return f"{x:.{digits}f}".replace("-0." + "0" * digits, "0." + "0" * digits)  # no "-0.00"
-
-
-def _ci(low: Any, high: Any, digits: int = 3) -> str:
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return "&ndash;"
-    return f"{low:.{digits}f} to {high:.{digits}f}"
-
-
-def metrics_table_html(v: Any) -> str:
-    """The headline metrics (estimate, interval, ideal value, method) as an HTML table."""
-    rows = [("ROC AUC", v.auc, "1 (0.5 = chance)"), ("Brier score", v.brier, "0 (lower is better)"),
-            ("Calibration intercept", v.calibration_intercept, "0"),
-            ("Calibration slope", v.calibration_slope, "1")]
-    body = "".join(
-        f"<tr><td>{name}</td><td class='num'>{_num(e.value)}</td>"
-        f"<td class='num'>{_ci(e.low, e.high)}</td><td>{ideal}</td>"
-        f"<td class='note'>{_esc(e.method) or '&ndash;'}</td></tr>" for name, e, ideal in rows)
-    return ("<table><thead><tr><th>metric</th><th>estimate</th>"
-            f"<th>{v.auc.level:.0%} interval</th><th>ideal</th><th>method</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
-
-
-def group_table_html(v: Any) -> str:
-    """The per-group metrics (with notes for groups too small to assess)."""
-    df = v.by_group
-    has_nb = "net_benefit" in df.columns
-    has_note = bool(df["note"].fillna("").astype(str).str.len().gt(0).any())
-    head = ("<tr><th>" + _esc(v.group_name) + "</th><th>n</th><th>" + _esc(v.short_labels[1])
-            + "</th><th>AUC (interval)</th><th>Brier</th><th>intercept</th><th>slope</th>"
-            + ("<th>net benefit at threshold</th>" if has_nb else "")
-            + ("<th>note</th>" if has_note else "") + "</tr>")
-    body = []
-    for r in df.to_dict(orient="records"):
-        auc = (f"{_num(r['auc'])} ({_ci(r['auc_low'], r['auc_high'])})"
-               if np.isfinite(r.get("auc", np.nan)) else "&ndash;")
-        body.append(
-            f"<tr><td>{_esc(r['group'])}</td><td class='num'>{_num(r['n'])}</td>"
-            f"<td class='num'>{_num(r['n_positive'])}</td><td class='num'>{auc}</td>"
-            f"<td class='num'>{_num(r.get('brier'))}</td>"
-            f"<td class='num'>{_num(r.get('calibration_intercept'), 2)}</td>"
-            f"<td class='num'>{_num(r.get('calibration_slope'), 2)}</td>"
-            + (f"<td class='num'>{_num(r.get('net_benefit'))}</td>" if has_nb else "")
-            + (f"<td class='note'>{_esc(r['note'] or '')}</td>" if has_note else "") + "</tr>")
-    return f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
-
-
 def _calibration_table_html(v: Any) -> str:
     pos = _esc(v.short_labels[1])
     body = "".join(
         f"<tr><td>{_esc(r.bin)}</td><td class='num'>{r.count:,}</td>"
         f"<td class='num'>{r.n_positive:,}</td><td class='num'>{r.mean_predicted:.3f}</td>"
         f"<td class='num'>{r.observed_fraction:.3f}</td>"
-        f"<td class='num'>{_ci(r.observed_low, r.observed_high)}</td></tr>"
+        f"<td class='num'>{ci_html(r.observed_low, r.observed_high)}</td></tr>"
         for r in v.calibration.itertuples())
     return ("<table><thead><tr><th>bin of predicted P</th><th>lesions</th>"
             f"<th>{pos}</th><th>mean predicted P({pos})</th><th>observed fraction</th>"
@@ -141,7 +88,7 @@ def _png(ax: Any, alt: str) -> str:
     return f"<img alt='{_esc(alt)}' src='data:image/png;base64,{data}'/>"
 
 
-def validation_report_html(validation: Any, *, title: str = "Validation of rnbayes predictions",
+def validation_report_html(validation: Validation, *, title: str = "Validation of rnbayes predictions",
                            model_name: str = "", model_digest: str = "",
                            notes: Mapping[str, str] | str | None = None) -> str:
     """A self-contained HTML report of a validation (a string; write it to a ``.html`` file).
@@ -151,7 +98,7 @@ def validation_report_html(validation: Any, *, title: str = "Validation of rnbay
     validation : Validation
     title : str
     model_name, model_digest : str
-        Which model produced the predictions (``model.name``, ``model.digest``).
+        Which model produced the predictions (default: the validation's provenance).
     notes : mapping or str, optional
         TRIPOD-style items: ``data_source``, ``participants``, ``outcome``,
         ``predictors``, ``missing_data``, ``not_done``; other keys are listed too. A
@@ -164,7 +111,7 @@ def validation_report_html(validation: Any, *, title: str = "Validation of rnbay
 
     Examples
     --------
-    >>> from rnbayes._cohort import validate_predictions
+    >>> from rnbayes.analysis.cohort.validation import validate_predictions
     >>> v = validate_predictions([0.1, 0.4, 0.35, 0.8, 0.2, 0.9], [0, 0, 1, 1, 0, 1], n_boot=50)
     >>> doc = validation_report_html(v, title="Site A <2024>", notes={"data_source": "Site A"})
     >>> "Site A &lt;2024&gt;" in doc and "not a medical device" in doc
@@ -172,31 +119,20 @@ def validation_report_html(validation: Any, *, title: str = "Validation of rnbay
     """
     v = validation
     esc = _esc
+    model_name = model_name or v.provenance.network
+    model_digest = model_digest or v.provenance.digest
     items = _tripod_items(v, notes, model_name, model_digest)
     neg, pos = v.short_labels
     roc_img = _png(plot_roc(v), "ROC curve of the model's predicted P(TTP)")
     cal_img = _png(plot_calibration(v), "Calibration plot: observed fraction against predicted P")
     dca_img = _png(plot_decision_curve(v), "Decision curve: net benefit across thresholds")
     d = v.brier_decomposition
-    useful = v.useful_range()
-    nb_text = ("Acting on the model beats treating all and treating none for thresholds "
-               f"{useful[0]:.2f} to {useful[1]:.2f}." if useful else
-               "Acting on the model never beats both treating all and treating none.")
-    if v.net_benefit_at_threshold is not None:
-        nb = v.net_benefit_at_threshold
-        label = f" ({esc(v.threshold_label)})" if v.threshold_label else ""
-        nb_text += (f" At the decision threshold {v.threshold:.3f}{label}: net benefit "
-                    f"{nb['model']:.3f} for the model, {nb['treat_all']:.3f} for treating all, "
-                    "0 for treating none.")
-    groups = ("" if v.by_group is None else
-              f"<h2>By {esc(v.group_name)}</h2>{group_table_html(v)}"
-              f"<p class='muted'>Groups with fewer than {v.settings['min_group_size']} lesions "
-              f"or fewer than {v.settings['min_group_events']} of either outcome are listed "
-              "without metrics.</p>")
+    nb_text, groups = _decision_text(v), _groups_html(v)
     free = f"<h2>Notes</h2><p>{esc(notes)}</p>" if isinstance(notes, str) and notes else ""
     extra = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    prov = ", ".join(f"{esc(k)} {esc(x)}" for k, x in v.provenance.items())
+    prov = ", ".join(f"{esc(k.removesuffix('_version'))} {esc(x)}"
+                     for k, x in {**v.provenance.versions, **_library_versions(v)}.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>
@@ -235,6 +171,33 @@ wrongly treated {esc(neg)} per lesion weighted by t / (1 &minus; t) (Vickers &am
 """
 
 
+def _decision_text(v: Validation) -> str:
+    useful = v.useful_range()
+    text = ("Acting on the model beats treating all and treating none for thresholds "
+            f"{useful[0]:.2f} to {useful[1]:.2f}." if useful else
+            "Acting on the model never beats both treating all and treating none.")
+    if v.net_benefit_at_threshold is not None:
+        nb = v.net_benefit_at_threshold
+        label = f" ({_esc(v.threshold_label)})" if v.threshold_label else ""
+        text += (f" At the decision threshold {v.threshold:.3f}{label}: net benefit "
+                 f"{nb['model']:.3f} for the model, {nb['treat_all']:.3f} for treating all, "
+                 "0 for treating none.")
+    return text
+
+
+def _groups_html(v: Validation) -> str:
+    if v.by_group is None:
+        return ""
+    return (f"<h2>By {_esc(v.group_name)}</h2>{group_table_html(v)}"
+            f"<p class='muted'>Groups with fewer than {v.settings['min_group_size']} lesions "
+            f"or fewer than {v.settings['min_group_events']} of either outcome are listed "
+            "without metrics.</p>")
+
+
+def _library_versions(v: Validation) -> dict[str, str]:
+    return {k: str(x) for k, x in v.settings.items() if k.endswith("_version")}
+
+
 def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str,
                   model_digest: str) -> list[tuple[str, str]]:
     """(heading, escaped HTML) pairs for the TRIPOD-style summary."""
@@ -268,7 +231,7 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
         (TRIPOD_ITEMS["missing_data"][0], item("missing_data")),
         ("Model", f"{_esc(model_name) or 'not stated'}"
                   + (f", digest <code>{_esc(model_digest)}</code>" if model_digest else "")
-                  + f"; rnbayes {_esc(v.provenance.get('rnbayes', '?'))}."),
+                  + f"; rnbayes {_esc(v.provenance.versions.get('rnbayes_version', '?'))}."),
         ("Analysis", f"AUC and Brier intervals: {_esc(v.auc.method) or 'none'}. Calibration "
                      f"intercept (logit(p) as offset) and slope (logistic recalibration), Wald "
                      f"intervals. Calibration bins: {_esc(v.brier_decomposition['binning'])}. "

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._project import CohortInputError
+from ...errors import CohortError
 
 #: how many bad rows a message names before "and N more"
 SHOW_ROWS = 5
@@ -52,15 +52,15 @@ def rows_text(rows: Sequence[Any], values: Sequence[Any] | None = None, limit: i
 
 def _as_series(x: Any, name: str) -> pd.Series:
     if isinstance(x, pd.DataFrame):
-        raise CohortInputError(f"{name} must be one column (a Series or 1-D array); got a DataFrame "
-                               f"with columns {list(x.columns)[:5]}")
+        raise CohortError(f"{name} must be one column (a Series or 1-D array); got a DataFrame "
+                          f"with columns {list(x.columns)[:5]}")
     if isinstance(x, pd.Series):
         return x
     if isinstance(x, pd.Categorical):
         return pd.Series(x)
     arr = np.asarray(x, dtype=object) if not isinstance(x, np.ndarray) else x
     if arr.ndim != 1:
-        raise CohortInputError(f"{name} must be 1-D (one value per lesion); got shape {arr.shape}")
+        raise CohortError(f"{name} must be 1-D (one value per lesion); got shape {arr.shape}")
     return pd.Series(arr)
 
 
@@ -87,47 +87,47 @@ def check_predictions(p: Any, y: Any, *, labels: Sequence[str] = DEFAULT_LABELS,
     [0, 1]
     >>> try:
     ...     check_predictions([0.2, 1.5], [0, 1])
-    ... except CohortInputError as e:
+    ... except CohortError as e:
     ...     print(e)
     p must be predicted probabilities in [0, 1]; bad values at row 1 (1.5)
     """
     labels = _check_labels(labels)
     ps, ys = _as_series(p, "p"), _as_series(y, "y")
     if len(ps) == 0 and len(ys) == 0:
-        raise CohortInputError("no lesions: p and y are empty")
+        raise CohortError("no lesions: p and y are empty")
     if len(ps) != len(ys):
-        raise CohortInputError(f"p has {len(ps)} values but y has {len(ys)}; they must be the same "
-                               "lesions in the same order")
+        raise CohortError(f"p has {len(ps)} values but y has {len(ys)}; they must be the same "
+                          "lesions in the same order")
     rows = _row_labels(ps, ys, p, y)
     p_arr = _check_p(ps, rows)
     y_arr = _check_y(ys, rows, labels)
     present = set(np.unique(y_arr).tolist())
     if present != {0, 1}:
         only = labels[next(iter(present))]
-        raise CohortInputError(f"y has only one outcome ({only}, all {len(y_arr)} lesions); "
-                               f"discrimination and calibration need both {labels[0]} and {labels[1]}")
+        raise CohortError(f"y has only one outcome ({only}, all {len(y_arr)} lesions); "
+                          f"discrimination and calibration need both {labels[0]} and {labels[1]}")
     g, order = (None, ()) if groups is None else _check_groups(groups, len(p_arr))
     return CheckedInput(p=p_arr, y=y_arr, groups=g, group_order=order)
 
 
 def _check_labels(labels: Sequence[str]) -> tuple[str, str]:
     if isinstance(labels, str) or len(labels) != 2 or labels[0] == labels[1]:
-        raise CohortInputError(f"labels must be two different outcome names (negative, positive), "
-                               f"e.g. {DEFAULT_LABELS}; got {labels!r}")
+        raise CohortError(f"labels must be two different outcome names (negative, positive), "
+                          f"e.g. {DEFAULT_LABELS}; got {labels!r}")
     return (str(labels[0]), str(labels[1]))
 
 
 def _check_p(ps: pd.Series, rows: np.ndarray) -> np.ndarray:
     if ps.dtype == bool:
-        raise CohortInputError("p must be predicted probabilities in [0, 1]; got True/False values")
+        raise CohortError("p must be predicted probabilities in [0, 1]; got True/False values")
     num = pd.to_numeric(ps, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(num) | (num < 0.0) | (num > 1.0)
     if bad.any():
         idx = np.flatnonzero(bad)
         raw = ps.to_numpy(dtype=object)[idx]
         vals = [float(v) if isinstance(v, (int, float, np.number)) else v for v in raw[:SHOW_ROWS]]
-        raise CohortInputError("p must be predicted probabilities in [0, 1]; bad values at "
-                               + rows_text(list(rows[idx]), vals))
+        raise CohortError("p must be predicted probabilities in [0, 1]; bad values at "
+                          + rows_text(list(rows[idx]), vals))
     return num
 
 
@@ -145,15 +145,15 @@ def _check_y(ys: pd.Series, rows: np.ndarray, labels: tuple[str, str]) -> np.nda
     bad = np.flatnonzero(out < 0)
     if bad.size:
         vals = [None if (not isinstance(v, str) and pd.isna(v)) else v for v in raw[bad[:SHOW_ROWS]]]
-        raise CohortInputError(f"y must be {labels[0]!r} or {labels[1]!r} (or 0/1, 1 = {labels[1]}); "
-                               "bad values at " + rows_text(list(rows[bad]), vals))
+        raise CohortError(f"y must be {labels[0]!r} or {labels[1]!r} (or 0/1, 1 = {labels[1]}); "
+                          "bad values at " + rows_text(list(rows[bad]), vals))
     return out
 
 
 def _check_groups(groups: Any, n: int) -> tuple[np.ndarray, tuple[str, ...]]:
     gs = _as_series(groups, "groups")
     if len(gs) != n:
-        raise CohortInputError(f"groups has {len(gs)} values but p has {n}; give one group per lesion")
+        raise CohortError(f"groups has {len(gs)} values but p has {n}; give one group per lesion")
     missing = "(not recorded)"
     if isinstance(gs.dtype, pd.CategoricalDtype):
         order = [str(c) for c in gs.cat.categories]

@@ -12,7 +12,6 @@ errors (``LogisticRegression`` reports none).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,36 +20,10 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
+from ...results.validation import Estimate
+
 #: predictions are clipped to [EPS, 1 - EPS] before taking logit(p)
 EPS = 1e-12
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A point estimate with a confidence interval.
-
-    Examples
-    --------
-    >>> str(Estimate(0.81234, 0.79, 0.83, method="bootstrap"))
-    '0.812 (95% CI 0.790 to 0.830)'
-    """
-
-    value: float
-    low: float = float("nan")
-    high: float = float("nan")
-    level: float = 0.95
-    method: str = ""
-
-    def __str__(self) -> str:
-        if not np.isfinite(self.value):
-            return "not estimable"
-        if not (np.isfinite(self.low) and np.isfinite(self.high)):
-            return f"{self.value:.3f}"
-        return f"{self.value:.3f} ({self.level:.0%} CI {self.low:.3f} to {self.high:.3f})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "low": self.low, "high": self.high, "level": self.level,
-                "method": self.method}
 
 
 # -- discrimination and overall accuracy with a stratified bootstrap ---------------------

