@@ -32,6 +32,7 @@ from ._provenance import NOTICE, __version__
 from .analysis.model import Model, load_model
 from .errors import (
     CaseFileError,
+    CohortError,
     EvidenceError,
     ParameterError,
     RnbayesError,
@@ -41,7 +42,9 @@ from .errors import (
     SpecError,
 )
 from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
+from .plots.validation import plot_calibration, plot_decision_curve, plot_roc
 from .report import build_report
+from .report.validation import build_validation_report
 from .results import (
     CredibleInterval,
     Posterior,
@@ -51,6 +54,7 @@ from .results import (
     Threshold,
     ValueOfInformation,
 )
+from .results.validation import Estimate, Validation
 from .spec.case import Case, load_case
 from .spec.catalog import CandidateTest, Catalog, load_catalog
 from .spec.utilities import Utilities, load_utilities
@@ -61,7 +65,9 @@ __all__ = [
     "Case",
     "CaseFileError",
     "Catalog",
+    "CohortError",
     "CredibleInterval",
+    "Estimate",
     "EvidenceError",
     "Model",
     "ParameterError",
@@ -76,15 +82,20 @@ __all__ = [
     "SpecError",
     "Threshold",
     "Utilities",
+    "Validation",
     "ValueOfInformation",
     "__version__",
     "build_report",
+    "build_validation_report",
     "load_case",
     "load_catalog",
     "load_model",
     "load_utilities",
+    "plot_calibration",
+    "plot_decision_curve",
     "plot_posterior_interval",
     "plot_prior_curve",
+    "plot_roc",
     "plot_test_values",
     "plot_tornado",
     "posterior",

@@ -17,6 +17,9 @@ PUBLIC = {
     # plots and reports
     "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "plot_test_values",
     "build_report",
+    # cohorts (issue 12): Model.score / validate / update / simulate return these
+    "Validation", "Estimate", "CohortError", "plot_roc", "plot_calibration",
+    "plot_decision_curve", "build_validation_report",
     # errors and warnings
     "RnbayesError", "SpecError", "SchemaError", "SemanticError", "EvidenceError",
     "CaseFileError", "ParameterError", "RnbayesWarning",
@@ -38,7 +41,7 @@ def test_signatures_are_spelled_out():
             assert (obj.__doc__ and "Examples" in obj.__doc__) or name.startswith("plot_") \
                 or name in {"load_case"}, name
     for method in ("posterior", "value_of_information", "sensitivity", "with_records",
-                   "with_tables"):
+                   "with_tables", "score", "validate", "update", "simulate"):
         params = inspect.signature(getattr(rnbayes.Model, method)).parameters.values()
         assert inspect.Parameter.VAR_KEYWORD not in {p.kind for p in params}, method
 
@@ -54,7 +57,8 @@ def test_errors_form_one_hierarchy():
     assert issubclass(rnbayes.SchemaError, rnbayes.SpecError)
     assert issubclass(rnbayes.SemanticError, rnbayes.SpecError)
     assert issubclass(rnbayes.CaseFileError, rnbayes.SchemaError)
-    for cls in (rnbayes.SpecError, rnbayes.EvidenceError, rnbayes.ParameterError):
+    for cls in (rnbayes.SpecError, rnbayes.EvidenceError, rnbayes.ParameterError,
+                rnbayes.CohortError):
         assert issubclass(cls, rnbayes.RnbayesError) and issubclass(cls, ValueError)
 
 

@@ -31,17 +31,20 @@ from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
 from . import posterior as _posterior
 from . import voi as _voi
+from .cohort.methods import CohortMethods
 from .sensitivity import sensitivity as _sensitivity
 
 _MODELS = FileCache(4)
 
 
 @dataclass(frozen=True, eq=False)
-class Model(CompiledModel):
+class Model(CompiledModel, CohortMethods):
     """An RN-vs-TTP Bayesian network built from a spec and sourced prior records.
 
-    Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records`` and
-    ``with_tables`` return new models.
+    Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records``,
+    ``with_tables`` and ``update`` return new models. One case: ``posterior``,
+    ``value_of_information``, ``sensitivity``; many lesions: ``score``, ``validate``,
+    ``update``, ``simulate``.
 
     Examples
     --------

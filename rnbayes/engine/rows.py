@@ -51,7 +51,8 @@ MISSING, SOFT = -1, -2
 CHUNK_ENTRIES = 1 << 20
 #: a factor laid out for gathering may hold at most this many entries
 GATHER_CAP = 1 << 22
-#: rows a pattern needs before it gets a plan of its own (and at most this many plans)
+#: rows a pattern needs before it gets a plan of its own (fewer when every row is answered
+#: for many parameter draws), and at most this many plans
 PATTERN_ROWS, MAX_PATTERNS = 2048, 24
 
 
@@ -308,7 +309,10 @@ def _groups(net: DiscreteNetwork, targets: tuple[str, ...], ev: RowEvidence,
     hard = tuple(v for v in observed if v not in soft and np.all(ev.codes[v] >= 0))
     maybe = tuple(v for v in observed if v not in soft and v not in hard)
     general = (hard, maybe, soft)
-    if tables is not None or ev.n < 2 * PATTERN_ROWS or not maybe:
+    draws = max((math.prod(t.shape[:t.ndim - 1 - len(net.parents[v])])
+                 for v, t in (tables or {}).items()), default=1)
+    min_rows = max(256, PATTERN_ROWS * 16 // draws) if draws > 1 else PATTERN_ROWS
+    if ev.n < 2 * min_rows or not maybe:
         return [(general, None)]
     plan = net.memo(("rowplan", targets, *general), lambda: RowPlan(net, targets, *general))
     shared = [v for v in plan.lam if v in maybe]
@@ -318,7 +322,7 @@ def _groups(net: DiscreteNetwork, targets: tuple[str, ...], ev: RowEvidence,
     for i, v in enumerate(shared):
         key |= (ev.codes[v] >= 0).astype(np.int64) << i
     values, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    big = [k for k in np.argsort(-counts, kind="stable")[:MAX_PATTERNS] if counts[k] >= PATTERN_ROWS]
+    big = [k for k in np.argsort(-counts, kind="stable")[:MAX_PATTERNS] if counts[k] >= min_rows]
     out, left = [], np.ones(ev.n, dtype=bool)
     for k in big:
         rows = np.flatnonzero(inverse == k)

@@ -88,7 +88,7 @@ def _png(ax: Any, alt: str) -> str:
     return f"<img alt='{_esc(alt)}' src='data:image/png;base64,{data}'/>"
 
 
-def validation_report_html(validation: Validation, *, title: str = "Validation of rnbayes predictions",
+def build_validation_report(validation: Validation, *, title: str = "Validation of rnbayes predictions",
                            model_name: str = "", model_digest: str = "",
                            notes: Mapping[str, str] | str | None = None) -> str:
     """A self-contained HTML report of a validation (a string; write it to a ``.html`` file).
@@ -113,7 +113,7 @@ def validation_report_html(validation: Validation, *, title: str = "Validation o
     --------
     >>> from rnbayes.analysis.cohort.validation import validate_predictions
     >>> v = validate_predictions([0.1, 0.4, 0.35, 0.8, 0.2, 0.9], [0, 0, 1, 1, 0, 1], n_boot=50)
-    >>> doc = validation_report_html(v, title="Site A <2024>", notes={"data_source": "Site A"})
+    >>> doc = build_validation_report(v, title="Site A <2024>", notes={"data_source": "Site A"})
     >>> "Site A &lt;2024&gt;" in doc and "not a medical device" in doc
     True
     """

@@ -10,7 +10,7 @@ import pytest
 
 from rnbayes.analysis.cohort.validation import validate_predictions
 from rnbayes.plots.validation import COLOURS, plot_calibration, plot_decision_curve, plot_roc
-from rnbayes.report.validation import validation_report_html
+from rnbayes.report.validation import build_validation_report
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_calibration_plot_uses_one_colour_per_diagnosis(validation):
 
 
 def test_report_is_self_contained_escaped_and_carries_the_notice(validation):
-    doc = validation_report_html(validation, title="Site <A> & co", model_name="rn_vs_ttp",
+    doc = build_validation_report(validation, title="Site <A> & co", model_name="rn_vs_ttp",
                                  model_digest="d1g3st",
                                  notes={"data_source": "<script>alert(1)</script>",
                                         "outcome": "histopathology", "site": "x<y"})

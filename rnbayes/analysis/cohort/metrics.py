@@ -8,6 +8,9 @@ checked against ``roc_auc_score`` resample by resample in the tests), the Murphy
 decomposition and the decision curve (not in scikit-learn), the offset-only
 calibration intercept (``LogisticRegression`` has no offset term) and Wald standard
 errors (``LogisticRegression`` reports none).
+
+scikit-learn and scipy are imported when a metric is first computed, so ``import rnbayes``
+does not pay for them.
 """
 
 from __future__ import annotations
@@ -16,9 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
-from scipy.special import expit, logit
-from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from ...results.validation import Estimate
 
@@ -70,6 +70,8 @@ def auc_and_brier(p: np.ndarray, y: np.ndarray, *, n_boot: int, seed: int, level
                   ) -> tuple[Estimate, Estimate]:
     """ROC AUC (``roc_auc_score``) and Brier score (``brier_score_loss``) with percentile
     bootstrap intervals (stratified by outcome, seeded)."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score  # loaded when first needed
+
     auc = float(roc_auc_score(y, p))
     brier = float(brier_score_loss(y, p))
     if n_boot <= 0:
@@ -114,6 +116,9 @@ def calibration_intercept(p: np.ndarray, y: np.ndarray, level: float = 0.95) -> 
     with ``scipy.optimize.brentq`` (it is monotone in ``a``); Wald interval from the
     observed information sum q(1 - q).
     """
+    from scipy.optimize import brentq
+    from scipy.special import expit, logit
+
     off = logit(np.clip(p, EPS, 1 - EPS))
 
     def score(a: float) -> float:
@@ -151,6 +156,7 @@ def calibration_slope(p: np.ndarray, y: np.ndarray, level: float = 0.95) -> tupl
     """
     import warnings
 
+    from scipy.special import expit, logit
     from sklearn.exceptions import ConvergenceWarning
 
     x = logit(np.clip(p, EPS, 1 - EPS))

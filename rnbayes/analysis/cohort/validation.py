@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_curve
 
 from ...errors import CohortError
 from ...results.base import Provenance
@@ -109,6 +108,8 @@ def validate_predictions(
     calib, bin_ids = M.calibration_table(pp, yy, n_bins=n_bins, strategy=strategy, level=level)
     decomp = M.brier_decomposition(pp, yy, bin_ids)
     decomp["binning"] = _binning_words(strategy, n_bins, len(calib))
+    from sklearn.metrics import roc_curve  # scikit-learn loads slowly: only when used
+
     fpr, tpr, thr = roc_curve(yy, pp)
     edges = np.linspace(0.0, 1.0, HIST_BINS + 1)
     hist = pd.DataFrame({

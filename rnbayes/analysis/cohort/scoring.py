@@ -1,0 +1,162 @@
+"""Scoring a cohort: P(TTP), the recommended action, and optionally a credible interval and
+the best next test for every lesion, through the batched engine.
+
+Every row is checked first (:mod:`rnbayes.spec.cohort`); rows with a bad value are not
+scored but stay in the output, in their place, with the reason in ``error``, and every
+good row is scored. The output keeps the input's index and row order, its id column and
+any carried-through columns.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..._params import check_choice, check_int, check_probability_level
+from ...engine.frozen import FrozenMap
+from ...engine.rows import row_query
+from ...errors import CohortError, RnbayesWarning
+from ...spec.catalog import Catalog
+from ...spec.cohort import CohortTable, column_roles, parse_cohort
+from ...spec.cohortio import as_frame
+from ...spec.columns import Columns, default_columns_path, load_columns
+from ...spec.compiled import CompiledModel
+from ...spec.utilities import Utilities, resolve_utilities
+from .interval import score_intervals
+from .nexttest import best_next_tests
+
+IMPOSSIBLE = "the findings are impossible together under the model (probability 0)"
+RESULT_COLUMNS = ("p_progression", "action")
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """What to compute for every lesion."""
+
+    utilities: Utilities
+    interval: bool = False
+    next_test: bool = False
+    n_draws: int = 1000
+    seed: int = 0
+    level: float = 0.95
+    catalog: Catalog | str | Path | None = None
+    progress: bool | None = None
+
+
+def model_columns(model: CompiledModel) -> Columns:
+    """The column aliases for a model: ``columns.yaml`` beside its network file (the
+    bundled one for the bundled network); none for a network without one."""
+    path = default_columns_path(model.network_path) if model.network_path else \
+        default_columns_path()
+    if path is None:
+        return Columns(FrozenMap({}), FrozenMap({}), ())
+    cols = load_columns(path)
+    cols.check([*model.spec.observable, *model.spec.measures])
+    return cols
+
+
+@contextmanager
+def progress_bar(total: int, show: bool | None, what: str) -> Any:
+    """A tqdm bar on stderr (shown when asked, or by default when stderr is a terminal);
+    yields the update function."""
+    show = sys.stderr.isatty() if show is None else show
+    if not show or total <= 0:
+        yield lambda k: None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=what, unit=" lesions", file=sys.stderr, leave=False) as bar:
+        yield bar.update
+
+
+def score_table(model: CompiledModel, table: CohortTable, opts: ScoreOptions,
+                on_rows: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """The result columns for every row of a checked table (NaN / "" for bad rows)."""
+    good = np.flatnonzero(~table.bad)
+    ev = table.evidence.rows(good)
+    out = pd.DataFrame(index=table.index)
+    p = np.full(table.n, np.nan)
+    reason = np.where(table.bad, _first_reasons(table), "").astype(object)
+    if len(good):
+        post, p_e = row_query(model.network, [model.target], ev, on_chunk=on_rows)
+        ok = p_e > 0
+        p[good[ok]] = post[ok, model.positive_index]
+        reason[good[~ok]] = IMPOSSIBLE
+    u = opts.utilities
+    scored = np.isfinite(p)
+    out["p_progression"] = p
+    out["action"] = np.where(scored, np.asarray(u.actions, dtype=object)[
+        u.best_index(np.where(scored, p, 0.0))], None)
+    rows = np.flatnonzero(scored)
+    if opts.interval:
+        low, high = np.full(table.n, np.nan), np.full(table.n, np.nan)
+        if len(rows):
+            low[rows], high[rows] = score_intervals(model, table.evidence.rows(rows),
+                                                    n_draws=opts.n_draws, seed=opts.seed,
+                                                    level=opts.level)
+        out["p_low"], out["p_high"] = low, high
+    if opts.next_test:
+        nt = best_next_tests(model, table.evidence.rows(rows), p[rows], u, opts.catalog)
+        for col in nt.columns:
+            out[col] = pd.Series(nt[col].to_numpy(), index=table.index[rows])
+    out["error"] = reason
+    return out
+
+
+def _first_reasons(table: CohortTable) -> np.ndarray:
+    """Per row, its bad values as one text (``column=value: reason; ...``)."""
+    text = np.full(table.n, "", dtype=object)
+    if table.errors.empty:
+        return text
+    lines = (table.errors["column"].astype(str) + "=" + table.errors["value"].astype(str)
+             + ": " + table.errors["reason"].astype(str))
+    joined = lines.groupby(table.errors["row"].to_numpy()).agg("; ".join)
+    text[joined.index.to_numpy() - table.first_row] = joined.to_numpy()
+    return text
+
+
+def check_options(caller: str, *, n_draws: int, seed: int, level: float, errors: str) -> None:
+    check_int(n_draws, "n_draws", caller, minimum=2)
+    check_int(seed, "seed", caller, minimum=0)
+    check_probability_level(level, "level", caller)
+    check_choice(errors, "errors", caller, ("report", "raise"))
+
+
+def score(model: CompiledModel, data: Any, *, id_column: str | None = None,
+          passthrough: Sequence[str] = (), utilities: Utilities | str | Path | None = None,
+          interval: bool = False, next_test: bool = False, n_draws: int = 1000, seed: int = 0,
+          level: float = 0.95, catalog: Catalog | str | Path | None = None,
+          errors: str = "report", progress: bool | None = None) -> pd.DataFrame:
+    """Score every lesion of a cohort (see :meth:`rnbayes.Model.score`)."""
+    check_options("score", n_draws=n_draws, seed=seed, level=level, errors=errors)
+    frame = as_frame(data)
+    roles = column_roles(model.spec, list(frame.columns), columns=model_columns(model),
+                         id_column=id_column, passthrough=passthrough)
+    table = parse_cohort(model.spec, frame, roles=roles)
+    if errors == "raise" and table.bad.any():
+        e = table.errors.iloc[0]
+        raise CohortError(f"row {e['row']}, column {e['column']!r}, value {e['value']!r}: "
+                          f"{e['reason']}")
+    opts = ScoreOptions(resolve_utilities(utilities, "score"), interval, next_test, n_draws,
+                        seed, level, catalog, progress)
+    with progress_bar(table.n, progress, "scoring") as update:
+        res = score_table(model, table, opts, update)
+    keep = [c for c in (roles.id_column, *roles.passthrough) if c]
+    out = pd.concat([frame[keep], res], axis=1)
+    out.attrs["errors"] = table.errors
+    for note in table.warnings:
+        warnings.warn(note, RnbayesWarning, stacklevel=3)
+    n_bad = int((res["error"] != "").sum())
+    if n_bad:
+        warnings.warn(f"{n_bad:,} of {table.n:,} rows not scored (bad values or impossible "
+                      "findings): see the 'error' column and .attrs['errors']", RnbayesWarning,
+                      stacklevel=3)
+    return out
