@@ -253,8 +253,9 @@ def read_outcome(spec: NetworkSpec, values: pd.Series, numbers: np.ndarray) -> n
         Any value other than the target's two state names (blank included), naming rows.
     """
     states = list(spec.states(spec.target))
-    codes = pd.Categorical(values.astype(object).where(values.notna(), None),
-                           categories=states).codes
+    lookup = {s: i for i, s in enumerate(states)}
+    codes = values.astype(object).map(lambda v: lookup.get(v, -1) if isinstance(v, str)
+                                      else -1).to_numpy(dtype=np.int64)
     bad = np.flatnonzero(codes < 0)
     if bad.size:
         shown = [None if pd.isna(v) else v for v in values.iloc[bad[:SHOW_ROWS]]]

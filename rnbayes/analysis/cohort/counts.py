@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...engine.rows import RowEvidence, row_joint
+from ...engine.rows import MISSING, RowEvidence, row_joint
 from ...spec.compiled import CompiledModel
 from ...spec.refs import RecordRef, StateRef
 
@@ -152,35 +152,54 @@ def record_sources(model: CompiledModel) -> tuple[dict[str, list[Source]], dict[
     return {r: s for r, s in sources.items() if r not in left}, left
 
 
+def informative_rows(model: CompiledModel, ev: RowEvidence, child: str) -> np.ndarray:
+    """Rows where ``child`` or one of its descendants is observed. In every other row the
+    child and all below it are unobserved -- barren -- so the row's probability does not
+    depend on the child's table at all and the row says nothing about it."""
+    below = {child, *model.network.descendants[child]}
+    seen = np.zeros(ev.n, dtype=bool)
+    for v in below:
+        if v in ev.codes:
+            seen |= ev.codes[v] != MISSING
+    return seen
+
+
 def expected_counts(model: CompiledModel, ev: RowEvidence, families: set[tuple[str, ...]]
-                    ) -> tuple[dict[tuple[str, ...], np.ndarray], np.ndarray]:
-    """Expected joint counts of each family over the rows (exact where every node of the
-    family is observed), and which rows are possible under the model."""
+                    ) -> tuple[dict[tuple[str, ...], tuple[np.ndarray, int]], np.ndarray]:
+    """Expected joint counts of each family (first node: the child whose table it
+    informs) over the rows that bear on it, with their number (exact counts where every
+    node of the family is observed); and which rows are possible under the model."""
     net = model.network
     possible = np.ones(ev.n, dtype=bool)
     out = {}
     for nodes in sorted(families):
         size = int(np.prod([net.card[v] for v in nodes]))
         total = np.zeros(size)
+        rows_all = np.flatnonzero(informative_rows(model, ev, nodes[0]))
         step = max(1, COUNT_ENTRIES // size)
-        for start in range(0, ev.n, step):
-            rows = np.arange(start, min(start + step, ev.n))
+        used = 0
+        for start in range(0, len(rows_all), step):
+            rows = rows_all[start:start + step]
             joint = row_joint(net, nodes, ev.rows(rows)).reshape(len(rows), size)
             p_e = joint.sum(axis=1)
             ok = p_e > 0
             possible[rows[~ok]] = False
+            used += int(ok.sum())
             total += (joint[ok] / p_e[ok, None]).sum(axis=0)
-        out[nodes] = total
+        out[nodes] = (total, used)
     return out, possible
 
 
-def record_counts(src: list[Source], counts: Mapping[tuple[str, ...], np.ndarray], k: int
-                  ) -> np.ndarray:
-    """A record's counts over its ``k`` states (Beta: [state, other]) from its sources."""
+def record_counts(src: list[Source], counts: Mapping[tuple[str, ...], tuple[np.ndarray, int]],
+                  k: int) -> tuple[np.ndarray, int]:
+    """A record's counts over its ``k`` states (Beta: [state, other]) from its sources, and
+    the number of lesions that bear on it."""
     out = np.zeros(k)
+    n = 0
     for s in src:
-        table = counts[s.nodes]
+        table, rows = counts[s.nodes]
         idx = np.asarray(s.state_of)
         sel = idx >= 0
         np.add.at(out, idx[sel], table[sel])
-    return out
+        n = max(n, rows)
+    return out, n

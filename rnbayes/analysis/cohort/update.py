@@ -7,7 +7,9 @@ records take counts, and from which nodes, is :mod:`.counts`; the rest stay as p
 
 Findings missing in some lesions are handled by expectation-maximisation over the
 batched engine: the counts are the expected counts of each family given every lesion's
-findings and its known outcome, under the current records (E-step); the records become
+findings and its known outcome, under the current records (E-step), over the lesions
+that bear on it (a lesion with neither the node nor anything below it recorded says
+nothing about its table -- its probability does not depend on it -- and is not counted); the records become
 their posterior means (M-step, through :meth:`Model.with_records`, so every table --
 including calibrated log-odds and latent tests -- is re-derived); repeat until no
 record's mean moves by more than ``tol``. When every node a record depends on is
@@ -51,9 +53,33 @@ def update_records(model: CompiledModel, ev: RowEvidence, *, weight: float = 1.0
                    outcome: str = "") -> tuple[CompiledModel, dict[str, Any]]:
     """The model with its countable records updated by the rows of ``ev`` (evidence that
     includes the target), and a report: ``updated`` (record -> counts), ``left`` (record
-    -> reason), ``method``, ``iterations``, ``n``."""
+    -> reason), ``method``, ``iterations``, ``n``.
+
+    A table the new figures make impossible to build (a latent test asked for more
+    accuracy than its latent allows) keeps its records as published, with that reason,
+    and the update is run again without them.
+    """
     weight = check_weight(weight)
     sources, left = record_sources(model)
+    while True:
+        try:
+            return _em(model, ev, sources, left, weight, max_iter, tol, data, outcome)
+        except SemanticError as exc:
+            node = (exc.path or "").split(".")[1] if (exc.path or "").startswith("nodes.") else ""
+            drop = [r.id for r in model.records_for(node)] if node else []
+            if not any(r in sources for r in drop):
+                raise CohortError(f"the site's counts give records the network cannot hold "
+                                  f"together ({exc})") from None
+            for r in drop:
+                if r in sources:
+                    del sources[r]
+                    left[r] = (f"the site's counts put it where the {node} table cannot be "
+                               f"built ({exc.args[0].split(': ', 2)[-1]}); left as published")
+
+
+def _em(model: CompiledModel, ev: RowEvidence, sources: dict, left: dict, weight: float,
+        max_iter: int, tol: float, data: str, outcome: str
+        ) -> tuple[CompiledModel, dict[str, Any]]:
     families = {s.nodes for src in sources.values() for s in src}
     exact = all(v in ev.codes and np.all(ev.codes[v] >= 0) for f in families for v in f)
     priors = {r: prior_alpha(model.records[r]) for r in sources}
@@ -62,9 +88,8 @@ def update_records(model: CompiledModel, ev: RowEvidence, *, weight: float = 1.0
     for it in range(1, max_iter + 1):
         table, possible = expected_counts(current, ev, families)
         counts = {r: record_counts(src, table, len(priors[r])) for r, src in sources.items()}
-        post = {r: _posterior(priors[r], counts[r], weight) for r in sources}
-        nxt = _rebuild(model, post, weight, counts, int(possible.sum()), data, outcome,
-                       _method(exact, it))
+        post = {r: _posterior(priors[r], c, weight) for r, (c, _) in counts.items()}
+        nxt = _rebuild(model, post, weight, counts, data, outcome, _method(exact, it))
         moved = max((float(np.max(np.abs(np.atleast_1d(nxt.records[r].point())
                                            - np.atleast_1d(current.records[r].point()))))
                      for r in sources), default=0.0)
@@ -74,8 +99,8 @@ def update_records(model: CompiledModel, ev: RowEvidence, *, weight: float = 1.0
     else:
         raise CohortError(f"the expected counts did not settle in {max_iter} iterations "
                           f"(last change {moved:.2g}); raise max_iter")
-    report = {"updated": counts, "left": left, "method": _method(exact, it), "iterations": it,
-              "n": int(possible.sum()), "impossible": int((~possible).sum())}
+    report = {"updated": counts, "left": dict(left), "method": _method(exact, it),
+              "iterations": it, "n": int(possible.sum()), "impossible": int((~possible).sum())}
     return current, report
 
 
@@ -91,15 +116,10 @@ def _posterior(prior: np.ndarray, counts: np.ndarray, weight: float) -> np.ndarr
 
 
 def _rebuild(model: CompiledModel, alpha: dict[str, np.ndarray], weight: float,
-             counts: dict[str, np.ndarray], n: int, data: str, outcome: str, method: str
+             counts: dict[str, tuple[np.ndarray, int]], data: str, outcome: str, method: str
              ) -> CompiledModel:
     """The original model with the records given these posterior parameters."""
-    new = {r: updated_record(model.records[r], a, counts[r], n=n, weight=weight,
+    new = {r: updated_record(model.records[r], a, counts[r][0], n=counts[r][1], weight=weight,
                              method=method, data=data, outcome=outcome)
            for r, a in alpha.items()}
-    try:
-        return model.with_records(new)
-    except SemanticError as exc:
-        raise CohortError(f"the site's counts give records the network cannot hold together "
-                          f"({exc}); check the data, or raise the weight of the published "
-                          "figures") from None
+    return model.with_records(new)
