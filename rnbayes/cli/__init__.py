@@ -14,10 +14,10 @@ import warnings
 
 from .._provenance import __version__
 from ..errors import RnbayesError, RnbayesWarning
-from . import assess, report, sensitivity, tests
+from . import assess, report, score, sensitivity, simulate, tests, update, validate
 
 #: command modules, in the order of ``rnbayes --help``
-COMMANDS = (assess, tests, sensitivity, report)
+COMMANDS = (assess, tests, sensitivity, report, score, validate, update, simulate)
 
 __all__ = ["build_parser", "main"]
 

@@ -94,8 +94,8 @@ def column_roles(spec: NetworkSpec, names: Sequence[Any], *, columns: Columns | 
     if id_column is None:
         id_column = next((c for c in cols.id_columns if c in names and c != outcome), None)
     valid = [*spec.observable, *(k for k in spec.measures if k not in spec.observable)]
-    carried = [*passthrough, *([spec.target] if spec.target in names and spec.target != outcome
-                               else [])]
+    carried = list(dict.fromkeys([*passthrough, *([spec.target] if spec.target in names
+                                                  and spec.target != outcome else [])]))
     evidence: dict[str, str] = {}
     for c in names:
         if c in (id_column, outcome) or c in carried:

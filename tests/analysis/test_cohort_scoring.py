@@ -181,7 +181,7 @@ def test_interval_equals_quantiles_of_independent_per_draw_queries(model):
     df = model.simulate(40, seed=6, missing="realistic").drop(columns="diagnosis")
     scored = model.score(df, interval=True, n_draws=200, seed=3, level=0.9)
     ev = parse_cohort(model.spec, df).evidence
-    draws = record_draws(model, ev, n_draws=200, seed=3)
+    draws = record_draws(model, n_draws=200, seed=3)
     points = point_values(model.records)
     tabs = build_subset(model, lambda r: draws[r] if r in draws else points(r),
                         ["diagnosis", *ev.observed], set(draws))

@@ -13,7 +13,7 @@ import rnbayes
 from rnbayes import CohortError, ParameterError
 from rnbayes.analysis.cohort.counts import LEFT_ALONE, expected_counts, record_sources
 from rnbayes.analysis.cohort.update import prior_alpha
-from rnbayes.analysis.cohort.validate import read_outcome_table, update_cohort
+from rnbayes.analysis.cohort.validate import read_outcome_cohort, update_cohort
 from rnbayes.engine.rows import RowEvidence
 from rnbayes.spec.recordsio import write_priors
 
@@ -72,8 +72,9 @@ def test_complete_data_add_exactly_the_counted_lesions(model):
 
 def test_the_expected_counts_are_a_fixed_point(model, em_update):
     df, (local, _) = em_update
-    t = read_outcome_table(model, df, "diagnosis")
-    ev = RowEvidence({**t.evidence.codes, "diagnosis": t.outcome}, t.evidence.soft)
+    col = read_outcome_cohort(model, df, "diagnosis")
+    ev = col.evidence()
+    ev = RowEvidence({**ev.codes, "diagnosis": col.outcome()}, ev.soft)
     sources, _ = record_sources(model)
     table, _ = expected_counts(local, ev, {s.nodes for src in sources.values() for s in src})
     for rid in ("mix_bevacizumab", "dsc_specificity", "mrs_sensitivity"):

@@ -25,11 +25,11 @@ DRAW_CHUNK = 64
 ROW_BLOCK = 20_000
 
 
-def record_draws(model: CompiledModel, ev: RowEvidence, *, n_draws: int, seed: int
-                 ) -> dict[str, np.ndarray]:
-    """``n_draws`` draws of every record feeding the query of these rows (seeded)."""
+def record_draws(model: CompiledModel, *, n_draws: int, seed: int) -> dict[str, np.ndarray]:
+    """``n_draws`` draws of every record feeding the target or any finding (seeded; the
+    same draws whichever findings a lesion, or a chunk of a file, has)."""
     rng = np.random.default_rng(seed)
-    rids = ancestral_records(model, [model.target, *ev.observed])
+    rids = ancestral_records(model, [model.target, *model.spec.observable])
     return {r: model.records[r].sample(rng, n_draws) for r in rids}
 
 
@@ -61,7 +61,7 @@ def score_intervals(model: CompiledModel, ev: RowEvidence, *, n_draws: int, seed
     row (rows in blocks of :data:`ROW_BLOCK`, each under the same draws)."""
     low, high = np.empty(ev.n), np.empty(ev.n)
     q = [(1 - level) / 2, 1 - (1 - level) / 2]
-    draws = record_draws(model, ev, n_draws=n_draws, seed=seed)
+    draws = record_draws(model, n_draws=n_draws, seed=seed)
     for start in range(0, ev.n, ROW_BLOCK):
         rows = np.arange(start, min(start + ROW_BLOCK, ev.n))
         post = posterior_draws(model, ev.rows(rows), draws, n_draws)

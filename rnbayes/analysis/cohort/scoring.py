@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +21,16 @@ import numpy as np
 import pandas as pd
 
 from ..._params import check_choice, check_int, check_probability_level
-from ...engine.frozen import FrozenMap
 from ...engine.rows import row_query
 from ...errors import CohortError, RnbayesWarning
 from ...spec.catalog import Catalog
-from ...spec.cohort import CohortTable, column_roles, parse_cohort
+from ...spec.cohort import CohortTable
 from ...spec.cohortio import as_frame
-from ...spec.columns import Columns, default_columns_path, load_columns
 from ...spec.compiled import CompiledModel
 from ...spec.utilities import Utilities, resolve_utilities
 from .interval import score_intervals
 from .nexttest import best_next_tests
+from .stream import checked_chunks, frames_of
 
 IMPOSSIBLE = "the findings are impossible together under the model (probability 0)"
 RESULT_COLUMNS = ("p_progression", "action")
@@ -51,24 +50,12 @@ class ScoreOptions:
     progress: bool | None = None
 
 
-def model_columns(model: CompiledModel) -> Columns:
-    """The column aliases for a model: ``columns.yaml`` beside its network file (the
-    bundled one for the bundled network); none for a network without one."""
-    path = default_columns_path(model.network_path) if model.network_path else \
-        default_columns_path()
-    if path is None:
-        return Columns(FrozenMap({}), FrozenMap({}), ())
-    cols = load_columns(path)
-    cols.check([*model.spec.observable, *model.spec.measures])
-    return cols
-
-
 @contextmanager
-def progress_bar(total: int, show: bool | None, what: str) -> Any:
-    """A tqdm bar on stderr (shown when asked, or by default when stderr is a terminal);
-    yields the update function."""
+def progress_bar(total: int | None, show: bool | None, what: str) -> Any:
+    """A tqdm bar on stderr (shown when asked, or by default when stderr is a terminal;
+    ``total`` None when unknown); yields the update function."""
     show = sys.stderr.isatty() if show is None else show
-    if not show or total <= 0:
+    if not show or total == 0:
         yield lambda k: None
         return
     from tqdm.auto import tqdm
@@ -130,6 +117,18 @@ def check_options(caller: str, *, n_draws: int, seed: int, level: float, errors:
     check_choice(errors, "errors", caller, ("report", "raise"))
 
 
+def score_chunks(model: CompiledModel, frames: Iterable[pd.DataFrame], opts: ScoreOptions, *,
+                 id_column: str | None = None, passthrough: Sequence[str] = (),
+                 on_rows: Callable[[int], None] | None = None
+                 ) -> Iterator[tuple[pd.DataFrame, CohortTable]]:
+    """Each chunk's output (id and carried columns, then the results) and checked table."""
+    for frame, table in checked_chunks(model, frames, id_column=id_column,
+                                       passthrough=passthrough):
+        res = score_table(model, table, opts, on_rows)
+        keep = [c for c in (table.roles.id_column, *table.roles.passthrough) if c]
+        yield pd.concat([frame[keep], res], axis=1), table
+
+
 def score(model: CompiledModel, data: Any, *, id_column: str | None = None,
           passthrough: Sequence[str] = (), utilities: Utilities | str | Path | None = None,
           interval: bool = False, next_test: bool = False, n_draws: int = 1000, seed: int = 0,
@@ -137,26 +136,28 @@ def score(model: CompiledModel, data: Any, *, id_column: str | None = None,
           errors: str = "report", progress: bool | None = None) -> pd.DataFrame:
     """Score every lesion of a cohort (see :meth:`rnbayes.Model.score`)."""
     check_options("score", n_draws=n_draws, seed=seed, level=level, errors=errors)
-    frame = as_frame(data)
-    roles = column_roles(model.spec, list(frame.columns), columns=model_columns(model),
-                         id_column=id_column, passthrough=passthrough)
-    table = parse_cohort(model.spec, frame, roles=roles)
-    if errors == "raise" and table.bad.any():
-        e = table.errors.iloc[0]
-        raise CohortError(f"row {e['row']}, column {e['column']!r}, value {e['value']!r}: "
-                          f"{e['reason']}")
+    frames = frames_of(as_frame(data) if isinstance(data, (str, Path)) else data)
+    if errors == "raise":
+        for _, table in checked_chunks(model, frames, id_column=id_column,
+                                       passthrough=passthrough):
+            if table.bad.any():
+                e = table.errors.iloc[0]
+                raise CohortError(f"row {e['row']}, column {e['column']!r}, value "
+                                  f"{e['value']!r}: {e['reason']}")
     opts = ScoreOptions(resolve_utilities(utilities, "score"), interval, next_test, n_draws,
                         seed, level, catalog, progress)
-    with progress_bar(table.n, progress, "scoring") as update:
-        res = score_table(model, table, opts, update)
-    keep = [c for c in (roles.id_column, *roles.passthrough) if c]
-    out = pd.concat([frame[keep], res], axis=1)
-    out.attrs["errors"] = table.errors
-    for note in table.warnings:
+    n = len(frames[0]) if isinstance(frames, list) else 0
+    with progress_bar(n, progress, "scoring") as update:
+        parts = list(score_chunks(model, frames, opts, id_column=id_column,
+                                  passthrough=passthrough, on_rows=update))
+    out = pd.concat([p for p, _ in parts])
+    errs = [t.errors for _, t in parts if not t.errors.empty]
+    out.attrs["errors"] = pd.concat(errs, ignore_index=True) if errs else parts[0][1].errors
+    for note in (w for _, t in parts for w in t.warnings):
         warnings.warn(note, RnbayesWarning, stacklevel=3)
-    n_bad = int((res["error"] != "").sum())
+    n_bad = int((out["error"] != "").sum())
     if n_bad:
-        warnings.warn(f"{n_bad:,} of {table.n:,} rows not scored (bad values or impossible "
+        warnings.warn(f"{n_bad:,} of {len(out):,} rows not scored (bad values or impossible "
                       "findings): see the 'error' column and .attrs['errors']", RnbayesWarning,
                       stacklevel=3)
     return out

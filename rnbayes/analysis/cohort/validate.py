@@ -20,32 +20,31 @@ from ...engine.rows import MISSING, RowEvidence, row_query
 from ...errors import RnbayesWarning, SpecError
 from ...results.base import Provenance
 from ...results.validation import Validation
-from ...spec.cohort import CohortTable, column_roles, parse_cohort
-from ...spec.cohortio import as_frame
 from ...spec.compiled import CompiledModel
 from ...spec.utilities import Utilities, resolve_utilities
 from .missingness import imaging_available, model_rates
-from .scoring import model_columns, progress_bar
+from .scoring import progress_bar
+from .stream import Collected, collect
 from .update import update_records
 from .validation import validate_predictions
 
 
-def read_outcome_table(model: CompiledModel, data: Any, outcome: str, *,
-                       id_column: str | None = None, passthrough: Sequence[str] = (),
-                       allow_empty: bool = False) -> CohortTable:
-    """The checked table, with the outcome; bad rows reported once as a warning."""
-    frame = as_frame(data)
-    roles = column_roles(model.spec, list(frame.columns), columns=model_columns(model),
-                         id_column=id_column, outcome=outcome, passthrough=passthrough)
-    table = parse_cohort(model.spec, frame, roles=roles, allow_empty=allow_empty)
-    for note in table.warnings:
+def read_outcome_cohort(model: CompiledModel, data: Any, outcome: str, *,
+                        id_column: str | None = None, passthrough: Sequence[str] = (),
+                        allow_empty: bool = False, chunksize: int | None = None) -> Collected:
+    """The checked cohort with its outcome (a file read in chunks); bad rows reported once
+    as a warning."""
+    col = collect(model, data, outcome=outcome, id_column=id_column, passthrough=passthrough,
+                  allow_empty=allow_empty, chunksize=chunksize)
+    for note in col.warnings:
         warnings.warn(note, RnbayesWarning, stacklevel=4)
-    if table.bad.any():
-        e = table.errors.iloc[0]
-        warnings.warn(f"{int(table.bad.sum()):,} of {table.n:,} rows left out for bad values "
+    bad = col.bad()
+    if bad.any():
+        e = col.errors().iloc[0]
+        warnings.warn(f"{int(bad.sum()):,} of {col.n:,} rows left out for bad values "
                       f"(first: row {e['row']}, {e['column']}={e['value']!r}: {e['reason']})",
                       RnbayesWarning, stacklevel=4)
-    return table
+    return col
 
 
 def decision_threshold(u: Utilities) -> tuple[float | None, str]:
@@ -75,30 +74,32 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
                     id_column: str | None = None, passthrough: Sequence[str] = (),
                     utilities: Utilities | str | Path | None = None, n_boot: int = 2000,
                     seed: int = 0, level: float = 0.95, n_bins: int = 10,
-                    strategy: str = "uniform", progress: bool | None = None) -> Validation:
+                    strategy: str = "uniform", progress: bool | None = None,
+                    chunksize: int | None = None) -> Validation:
     """See :meth:`rnbayes.Model.validate`."""
     u = resolve_utilities(utilities, "validate")
-    table = read_outcome_table(model, data, outcome, id_column=id_column,
-                               passthrough=passthrough)
-    good = np.flatnonzero(~table.bad)
-    ev = table.evidence.rows(good)
+    col = read_outcome_cohort(model, data, outcome, id_column=id_column,
+                              passthrough=passthrough, chunksize=chunksize)
+    bad = col.bad()
+    good = np.flatnonzero(~bad)
+    ev = col.evidence().rows(good)
     with progress_bar(len(good), progress, "scoring") as update:
         post, p_e = row_query(model.network, [model.target], ev, on_chunk=update)
     ok = p_e > 0
     p = post[ok, model.positive_index]
-    y = (table.outcome[good][ok] == model.positive_index).astype(int)  # type: ignore[index]
+    y = (col.outcome()[good][ok] == model.positive_index).astype(int)
     groups = imaging_groups(model, ev.rows(np.flatnonzero(ok)))
     threshold, label = decision_threshold(u)
     states = model.states(model.target)
     v = validate_predictions(
-        p, y, groups=None if groups is None else groups.reset_index(drop=True), threshold=threshold,
-        threshold_label=label, n_boot=n_boot, seed=seed, level=level, n_bins=n_bins,
-        strategy=strategy, group_name="imaging available",
+        p, y, groups=None if groups is None else groups.reset_index(drop=True),
+        threshold=threshold, threshold_label=label, n_boot=n_boot, seed=seed, level=level,
+        n_bins=n_bins, strategy=strategy, group_name="imaging available",
         labels=(states[1 - model.positive_index], states[model.positive_index]),
         provenance=Provenance.of(model.name, model.digest, seed=seed))
-    left = int(table.bad.sum()) + int((~ok).sum())
+    left = int(bad.sum()) + int((~ok).sum())
     if left:
-        note = (f"{left:,} of {table.n:,} rows left out ({int(table.bad.sum()):,} with bad "
+        note = (f"{left:,} of {col.n:,} rows left out ({int(bad.sum()):,} with bad "
                 f"values, {int((~ok).sum()):,} with findings impossible under the model)")
         v = dataclasses.replace(v, notes=(*v.notes, note))
     return v
@@ -106,16 +107,16 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
 
 def update_cohort(model: CompiledModel, data: Any, *, outcome: str, weight: float = 1.0,
                   id_column: str | None = None, passthrough: Sequence[str] = (),
-                  max_iter: int = 100, tol: float = 1e-8
+                  max_iter: int = 100, tol: float = 1e-8, chunksize: int | None = None
                   ) -> tuple[CompiledModel, dict[str, Any]]:
     """See :meth:`rnbayes.Model.update`; also returns the report of what was updated."""
-    table = read_outcome_table(model, data, outcome, id_column=id_column,
-                               passthrough=passthrough, allow_empty=True)
-    good = np.flatnonzero(~table.bad)
-    codes = {**table.evidence.codes, model.target: table.outcome}
-    ev = RowEvidence(codes, table.evidence.soft).rows(good)
+    col = read_outcome_cohort(model, data, outcome, id_column=id_column,
+                              passthrough=passthrough, allow_empty=True, chunksize=chunksize)
+    good = np.flatnonzero(~col.bad())
+    ev = col.evidence()
+    ev = RowEvidence({**ev.codes, model.target: col.outcome()}, ev.soft).rows(good)
     name = Path(data).name if isinstance(data, (str, Path)) else ""
     new, report = update_records(model, ev, weight=weight, max_iter=max_iter, tol=tol,
                                  data=name, outcome=outcome)
-    report["bad_rows"] = int(table.bad.sum())
+    report["bad_rows"] = int(col.bad().sum())
     return new, report
