@@ -26,11 +26,9 @@ TRIPOD_ITEMS = {
     "outcome": ("Outcome definition", "not stated (e.g. histopathology, or clinical and "
                                       "radiological follow-up; who decided, blinded or not)"),
     "predictors": ("Predictors available", "not stated"),
-    "missing_data": ("Missing data", "not stated (rnbayes treats an unrecorded finding as not "
-                                     "observed and sums over its states; nothing is imputed)"),
-    "not_done": ("Not done", "No recalibration and no updating of the priors with these data: the "
-                             "model was applied as published. Intervals treat lesions as "
-                             "independent (several lesions of one patient are not clustered)."),
+    "missing_data": ("Missing data", "why findings are missing: not stated (e.g. which lesions "
+                                     "had perfusion or PET, and why)"),
+    "not_done": ("Not done", ""),
 }
 
 _CSS = """
@@ -198,6 +196,20 @@ def _library_versions(v: Validation) -> dict[str, str]:
     return {k: str(x) for k, x in v.settings.items() if k.endswith("_version")}
 
 
+def _not_done(v: Validation) -> str:
+    """A statement of fact about this analysis (not a gap): what was and was not done."""
+    n_local = int(v.settings.get("local_records", 0))
+    if n_local:
+        first = (f"No recalibration. The model's priors had been updated with local data "
+                 f"({n_local} records) before this validation: only lesions not used for that "
+                 "update give an honest estimate.")
+    else:
+        first = ("No recalibration and no updating of the priors with these data: the model was "
+                 "applied as published.")
+    return _esc(first + " Intervals treat lesions as independent (several lesions of one "
+                "patient are not clustered).")
+
+
 def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str,
                   model_digest: str) -> list[tuple[str, str]]:
     """(heading, escaped HTML) pairs for the TRIPOD-style summary."""
@@ -217,7 +229,10 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
     groups = ""
     if v.by_group is not None:
         counts = ", ".join(f"{_esc(r['group'])} {r['n']:,}" for r in v.by_group.to_dict("records"))
-        groups = f" Lesions by {_esc(v.group_name)}: {counts}."
+        groups = f"Lesions by {_esc(v.group_name)}: {counts}."
+    if v.recorded:
+        shares = ", ".join(f"{_esc(k)} {x:.0%}" for k, x in v.recorded.items())
+        groups += f" Findings recorded (share of lesions): {shares}."
     out = [
         (TRIPOD_ITEMS["data_source"][0], item("data_source")),
         (TRIPOD_ITEMS["participants"][0],
@@ -227,8 +242,11 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
                          f"({v.prevalence:.1%}); {_esc(v.labels[0])} ({_esc(neg)}) "
                          f"{v.n - v.n_positive:,}. Definition:")),
         (TRIPOD_ITEMS["predictors"][0],
-         item("predictors", groups.strip() + " Findings recorded:" if groups else "")),
-        (TRIPOD_ITEMS["missing_data"][0], item("missing_data")),
+         _esc(given["predictors"]) + " " + groups if "predictors" in given
+         else (groups or item("predictors"))),
+        (TRIPOD_ITEMS["missing_data"][0],
+         item("missing_data", "rnbayes treats an unrecorded finding as not observed and sums "
+                              "over its states; nothing is imputed. " if v.recorded else "")),
         ("Model", f"{_esc(model_name) or 'not stated'}"
                   + (f", digest <code>{_esc(model_digest)}</code>" if model_digest else "")
                   + f"; rnbayes {_esc(v.provenance.versions.get('rnbayes_version', '?'))}."),
@@ -236,7 +254,8 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
                      f"intercept (logit(p) as offset) and slope (logistic recalibration), Wald "
                      f"intervals. Calibration bins: {_esc(v.brier_decomposition['binning'])}. "
                      f"Level {s['level']:.0%}."),
-        (TRIPOD_ITEMS["not_done"][0], item("not_done")),
+        (TRIPOD_ITEMS["not_done"][0], _esc(given["not_done"]) if "not_done" in given
+         else _not_done(v)),
     ]
     for k, x in given.items():
         if k not in TRIPOD_ITEMS:

@@ -78,6 +78,8 @@ class Validation(Result):
     by_group : pandas.DataFrame or None
         The metrics per group, with ``note`` saying why a small group has none
         (``by_imaging`` when the groups are the imaging available).
+    recorded : mapping
+        Each finding's share of lesions in which it was recorded (validation of a cohort).
     """
 
     n: int
@@ -93,6 +95,7 @@ class Validation(Result):
     net_benefit_at_threshold: Mapping[str, float] | None = None
     group_name: str = "group"
     notes: tuple[str, ...] = ()
+    recorded: Mapping[str, float] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
     _calibration: pd.DataFrame = field(repr=False)
     _net_benefit: pd.DataFrame = field(repr=False)
@@ -175,6 +178,7 @@ class Validation(Result):
             "useful_range": self.useful_range(),
             "by_group": None if self._by_group is None else records(self._by_group),
             "group_name": self.group_name, "notes": list(self.notes),
+            "recorded": dict(self.recorded),
             "settings": dict(self.settings),
         })
 

@@ -97,6 +97,11 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
         n_bins=n_bins, strategy=strategy, group_name="imaging available",
         labels=(states[1 - model.positive_index], states[model.positive_index]),
         provenance=Provenance.of(model.name, model.digest, seed=seed))
+    used = ev.rows(np.flatnonzero(ok))
+    recorded = {node: float(np.mean(used.codes[node] != MISSING)) for node in model.nodes
+                if node in used.codes} if used.n else {}
+    local = sum("local_update" in r.raw for r in model.records.values())
+    v = dataclasses.replace(v, recorded=recorded, settings={**v.settings, "local_records": local})
     left = int(bad.sum()) + int((~ok).sum())
     if left:
         note = (f"{left:,} of {col.n:,} rows left out ({int(bad.sum()):,} with bad "
