@@ -78,6 +78,14 @@ def check_output(path: str | None, command: str, force: bool) -> None:
                           "replace it")
 
 
+def file_mode() -> int:
+    """The mode a new file normally gets (0666 less the umask); a temporary file starts
+    private (0600) and is given this before it is renamed into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_output(path: str | None) -> Any:
     """A text stream for ``path`` (stdout when None) written to a temporary file beside it
@@ -90,6 +98,7 @@ def atomic_output(path: str | None) -> Any:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
+        os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -105,6 +114,7 @@ def atomic_path(path: str) -> Any:
     os.close(fd)
     try:
         yield tmp
+        os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -111,12 +111,15 @@ def write_priors(folder: str | Path, records: Mapping[str, Record], *,
         raise CohortError(f"{str(out)!r} already holds {', '.join(clash)}; choose another "
                           "folder or allow overwriting (--force)")
     out.mkdir(parents=True, exist_ok=True)
+    mask = os.umask(0)
+    os.umask(mask)
     written = []
     for name, text in texts.items():
         fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(tmp, 0o666 & ~mask)  # a temporary file starts private (0600)
             os.replace(tmp, out / name)
         finally:
             if os.path.exists(tmp):
