@@ -274,7 +274,9 @@ def main() -> int:
                                      bnlearn_draws(net, target, evi),
                                      10 if name == "pathfinder" else 20))
     write(results, full, gum.__version__)
-    return 0
+    import cohort  # batch scoring (issue 12): bench/cohort.py writes bench/COHORT.md
+
+    return cohort.main()
 
 
 def write(results, full, agrum_version):

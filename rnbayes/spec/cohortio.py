@@ -11,7 +11,7 @@ Examples
 >>> with tempfile.TemporaryDirectory() as d:
 ...     f = pathlib.Path(d) / "c.csv"
 ...     _ = f.write_text("lesion_id,rcbv\\na,2.5\\nb,\\nc,1.2\\n")
-...     [len(chunk) for chunk in iter_table(f, chunksize=2)], read_table(f)["rcbv"].isna().sum()
+...     [len(chunk) for chunk in iter_table(f, chunksize=2)], int(read_table(f)["rcbv"].isna().sum())
 ([2, 1], 1)
 """
 

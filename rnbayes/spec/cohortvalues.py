@@ -59,18 +59,23 @@ def column_classes(values: pd.Series, measure: Measure | None
         uniq = pd.Series(np.asarray(values.cat.categories, dtype=object))
     else:
         codes, uniq = _factorize(values)
-    is_text = uniq.map(lambda u: isinstance(u, str))
-    blank = uniq.isna() | (is_text & (uniq.astype(str).str.strip() == ""))
-    nums = pd.to_numeric(uniq.where(~uniq.map(lambda u: isinstance(u, bool | np.bool_))),
-                         errors="coerce")
-    numeric = (nums.notna() & ~blank).to_numpy()
+    if len(uniq) <= 256:  # a few distinct values (state names): plain Python is quickest
+        blank = np.array([_blank(u) for u in uniq], dtype=bool)
+        num = np.array([np.nan if b else (_as_number(u) if _as_number(u) is not None
+                                          else np.nan) for u, b in zip(uniq, blank)])
+    else:  # many (numbers written as text): vectorised
+        is_text = uniq.map(lambda u: isinstance(u, str))
+        blank = (uniq.isna() | (is_text & (uniq.astype(str).str.strip() == ""))).to_numpy()
+        num = pd.to_numeric(uniq.where(~uniq.map(lambda u: isinstance(u, bool | np.bool_))),
+                            errors="coerce").to_numpy(dtype=float)
+    numeric = ~np.isnan(num) & ~blank
     lut = np.zeros(len(uniq) + 1, dtype=np.int64)
     reps: list[Any] = [None]
-    for k in np.flatnonzero(~numeric & ~blank.to_numpy()):  # texts and other objects: few
+    for k in np.flatnonzero(~numeric & ~blank):  # texts and other objects: few
         reps.append(uniq.iloc[k])
         lut[k + 1] = len(reps) - 1
     if numeric.any():  # numbers (also written as text): classes by interval, vectorised
-        num_cls, num_reps = _number_classes(nums.to_numpy(dtype=float)[numeric], measure)
+        num_cls, num_reps = _number_classes(num[numeric], measure)
         base = len(reps) - 1
         reps.extend(num_reps[1:])
         lut[np.flatnonzero(numeric) + 1] = np.where(num_cls > 0, base + num_cls, 0)
