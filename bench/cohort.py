@@ -163,7 +163,8 @@ def write(d: dict, nets: list[dict]) -> str:
         "# Benchmark: scoring cohorts (issue 12)", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared); Python "
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}. "
-        "Single runs after a warm-up (`python bench/cohort.py`).", "",
+        "Single runs after a warm-up (`python bench/cohort.py`); load average at the end "
+        f"{os.getloadavg()[0]:.1f} (other work on the machine inflates every figure).", "",
         "## Default network: 1,000,000 lesions, realistic missingness", "",
         f"- `Model.score` end to end (every value checked, texts and numbers, aliases, the "
         f"batched engine, the action): **{d['score_1m']:.2f} s** ({us(per)} per lesion; "

@@ -109,7 +109,10 @@ class _Gathered:
 
 
 class RowPlan:
-    """The compiled query for one set of targets and one kind of evidence per node."""
+    """The compiled query for one set of targets and one kind of evidence per node:
+    ``hard`` nodes are observed in every row, ``maybe`` nodes in some rows (missing in
+    others), ``soft`` nodes read with likelihoods in some rows; ``tables`` replaces some of
+    the network's tables (possibly batched over parameter draws)."""
 
     def __init__(self, net: DiscreteNetwork, targets: Sequence[str], hard: Sequence[str],
                  maybe: Sequence[str], soft: Sequence[str], tables: Mapping[str, np.ndarray]
@@ -117,7 +120,8 @@ class RowPlan:
         self.targets = tuple(targets)
         observed = {*hard, *maybe, *soft}
         keep = set(self.targets) | observed
-        order = [v for v in net.nodes if v in net.ancestors(list(keep))]
+        needed = net.ancestors(list(keep))
+        order = [v for v in net.nodes if v in needed]
         scopes = [(v, *net.parents[v]) for v in order]
         fold = net.memo(("rowfold", tuple(order), tuple(sorted(keep))),
                         lambda: FoldPlan.build(scopes, keep, net.card))

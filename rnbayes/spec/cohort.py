@@ -231,14 +231,15 @@ def check_ids(ids: pd.Series, numbers: np.ndarray) -> None:
     CohortError
         Blank or repeated ids, naming the rows.
     """
-    blank = np.flatnonzero(ids.isna().to_numpy() | (ids.astype(str).str.strip() == "").to_numpy())
+    vals = ids.to_numpy(dtype=object)  # plain objects: no string-array conversion of every id
+    blank = np.flatnonzero(pd.isna(vals) | (vals == ""))
     if blank.size:
         raise CohortError(f"id column {ids.name!r} is blank at " + rows_text(list(numbers[blank])))
-    dup = ids.duplicated(keep=False).to_numpy()
+    dup = pd.Series(vals, dtype=object).duplicated(keep=False).to_numpy()
     if dup.any():
-        first = ids[dup].iloc[0]
-        rows = numbers[np.flatnonzero((ids == first).to_numpy())]
-        more = ids[dup].nunique() - 1
+        first = vals[dup][0]
+        rows = numbers[np.flatnonzero(vals == first)]
+        more = pd.Series(vals[dup], dtype=object).nunique() - 1
         raise CohortError(f"id column {ids.name!r} repeats ids: {first!r} at "
                           f"{rows_text(list(rows))}" + (f", and {more} more ids repeat"
                                                           if more else "") + "; ids must be unique")

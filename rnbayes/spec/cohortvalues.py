@@ -56,7 +56,7 @@ def column_classes(values: pd.Series, measure: Measure | None
         return _number_classes(values.to_numpy(dtype=float), measure)
     if isinstance(values.dtype, pd.CategoricalDtype):  # codes already: nothing to hash
         codes = values.cat.codes.to_numpy()
-        uniq = pd.Series(np.asarray(values.cat.categories, dtype=object))
+        uniq = pd.Series(np.asarray(values.cat.categories, dtype=object), dtype=object)
     else:
         codes, uniq = _factorize(values)
     if len(uniq) <= 256:  # a few distinct values (state names): plain Python is quickest
@@ -86,7 +86,7 @@ def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Codes (-1 missing) and the distinct values of an object column."""
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        return np.asarray(codes), pd.Series(np.asarray(uniques, dtype=object))
+        return np.asarray(codes), pd.Series(np.asarray(uniques, dtype=object), dtype=object)
     except TypeError:  # unhashable cells (likelihood mappings): one class per distinct repr
         codes, _ = pd.factorize(values.map(lambda v: None if _blank(v) else repr(v)))
         present, firsts = np.unique(codes, return_index=True)

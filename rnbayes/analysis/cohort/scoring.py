@@ -80,8 +80,8 @@ def score_table(model: CompiledModel, table: CohortTable, opts: ScoreOptions,
     u = opts.utilities
     scored = np.isfinite(p)
     out["p_progression"] = p
-    out["action"] = np.where(scored, np.asarray(u.actions, dtype=object)[
-        u.best_index(np.where(scored, p, 0.0))], None)
+    out["action"] = pd.Series(np.where(scored, np.asarray(u.actions, dtype=object)[
+        u.best_index(np.where(scored, p, 0.0))], None), index=table.index, dtype=object)
     rows = np.flatnonzero(scored)
     if opts.interval:
         low, high = np.full(table.n, np.nan), np.full(table.n, np.nan)
@@ -94,7 +94,7 @@ def score_table(model: CompiledModel, table: CohortTable, opts: ScoreOptions,
         nt = best_next_tests(model, table.evidence.rows(rows), p[rows], u, opts.catalog)
         for col in nt.columns:
             out[col] = pd.Series(nt[col].to_numpy(), index=table.index[rows])
-    out["error"] = reason
+    out["error"] = pd.Series(reason, index=table.index, dtype=object)
     return out
 
 
