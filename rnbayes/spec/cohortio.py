@@ -84,6 +84,8 @@ def iter_table(path: str | Path, *, chunksize: int = CHUNK_ROWS) -> Iterator[pd.
                 yield pd.DataFrame()
     except CohortError:
         raise
+    except ImportError:
+        raise CohortError(f"{p.name}: reading Parquet needs pyarrow (pip install pyarrow)") from None
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError, ValueError,
             OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
