@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +43,13 @@ from .errors import (
 )
 from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
 from .plots.validation import plot_calibration, plot_decision_curve, plot_roc
-from .report import build_report
+from .report import build_report, write_report
 from .report.validation import build_validation_report
 from .results import (
+    Audit,
+    Comparison,
     CredibleInterval,
+    Marginals,
     Posterior,
     Provenance,
     Result,
@@ -57,18 +60,23 @@ from .results import (
 from .results.validation import Estimate, Validation
 from .spec.case import Case, load_case
 from .spec.catalog import CandidateTest, Catalog, load_catalog
+from .spec.labels import Labels, load_labels
 from .spec.utilities import Utilities, load_utilities
 
 __all__ = [
     "NOTICE",
+    "Audit",
     "CandidateTest",
     "Case",
     "CaseFileError",
     "Catalog",
     "CohortError",
+    "Comparison",
     "CredibleInterval",
     "Estimate",
     "EvidenceError",
+    "Labels",
+    "Marginals",
     "Model",
     "ParameterError",
     "Posterior",
@@ -87,10 +95,13 @@ __all__ = [
     "__version__",
     "build_report",
     "build_validation_report",
+    "compare",
     "load_case",
     "load_catalog",
+    "load_labels",
     "load_model",
     "load_utilities",
+    "marginals",
     "plot_calibration",
     "plot_decision_curve",
     "plot_posterior_interval",
@@ -101,11 +112,14 @@ __all__ = [
     "posterior",
     "sensitivity",
     "value_of_information",
+    "write_report",
 ]
 
 
-def posterior(evidence: Mapping[str, Any] | None = None) -> Posterior:
-    """Posterior P(TTP) vs P(RN) on the default model.
+def posterior(evidence: Mapping[str, Any] | None = None, *,
+              utilities: Utilities | str | Path | None = None, interval: bool | int = False,
+              seed: int = 0) -> Posterior:
+    """Posterior P(TTP) vs P(RN) on the default model, with the recommended action.
 
     Parameters
     ----------
@@ -114,10 +128,19 @@ def posterior(evidence: Mapping[str, Any] | None = None) -> Posterior:
         (``months_since_srs``, ``lesion_diameter_cm``, ``rcbv``, ``fet_tbr_max``,
         ``fet_tbr_mean``, ``lesion_quotient``); or a mapping state -> likelihood for an
         uncertain read (soft evidence).
+    utilities : Utilities, path or bundled set name, optional
+        Behind ``.action``: default the asymptomatic-lesion set; ``"symptomatic"``.
+    interval : bool or int
+        Also a credible interval of P(TTP): True for 2,000 parameter draws, an int for
+        that many, False (default) for none.
+    seed : int
+        Seed of the interval's draws.
 
     Returns
     -------
     Posterior
+        ``.p_progression``, ``.action`` and ``.recommendation``, ``.contributions``,
+        ``.interval``.
 
     Examples
     --------
@@ -126,8 +149,47 @@ def posterior(evidence: Mapping[str, Any] | None = None) -> Posterior:
     >>> nodular = rnbayes.posterior({"enhancement_pattern": "nodular"})
     >>> rim.p_progression < nodular.p_progression
     True
+    >>> rim.action, rnbayes.posterior({"enhancement_pattern": "thin_rim"},
+    ...                               utilities="symptomatic").action
+    ('surveillance', 'treat_as_necrosis')
     """
-    return load_model().posterior(evidence)
+    return load_model().posterior(evidence, utilities=utilities, interval=interval, seed=seed)
+
+
+def marginals(evidence: Mapping[str, Any] | None = None, *,
+              nodes: Iterable[str] | None = None) -> Marginals:
+    """P(state) of any node given the findings, on the default model.
+
+    See :meth:`Model.marginals`.
+
+    Examples
+    --------
+    >>> import rnbayes
+    >>> m = rnbayes.marginals({"enhancement_pattern": "nodular"}, nodes=["rcbv"])
+    >>> round(m.p("rcbv", "elevated") + m.p("rcbv", "not_elevated"), 12)
+    1.0
+    """
+    return load_model().marginals(evidence, nodes=nodes)
+
+
+def compare(cases: Sequence[Case | Mapping[str, Any]] | Mapping[str, Any], *,
+            utilities: Utilities | str | Path | None = None, interval: bool | int = True,
+            seed: int = 0, tests: Iterable[str] | None = None,
+            rank_by: str = "net_value") -> Comparison:
+    """Several cases side by side on the default model.
+
+    See :meth:`Model.compare` for the parameters.
+
+    Examples
+    --------
+    >>> import rnbayes
+    >>> c = rnbayes.compare([{"enhancement_pattern": "thin_rim"}, {"rcbv": "elevated"}],
+    ...                     interval=False)
+    >>> c.cases
+    ('case 1', 'case 2')
+    """
+    return load_model().compare(cases, utilities=utilities, interval=interval, seed=seed,
+                                tests=tests, rank_by=rank_by)
 
 
 def value_of_information(evidence: Mapping[str, Any] | None = None, *,
@@ -155,7 +217,8 @@ def value_of_information(evidence: Mapping[str, Any] | None = None, *,
 def sensitivity(evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_000,
                 seed: int = 0, utilities: Utilities | str | Path | None = None,
                 catalog: Catalog | str | Path | None = None, level: float = 0.95,
-                progress: bool | None = None) -> Sensitivity:
+                progress: bool | None = None, tests: Iterable[str] | None = None,
+                rank_by: str = "net_value") -> Sensitivity:
     """Uncertainty and sensitivity analysis of one case on the default model.
 
     See :meth:`Model.sensitivity` for the parameters.
@@ -169,4 +232,5 @@ def sensitivity(evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_
     True
     """
     return load_model().sensitivity(evidence, n_draws=n_draws, seed=seed, utilities=utilities,
-                                    catalog=catalog, level=level, progress=progress)
+                                    catalog=catalog, level=level, progress=progress,
+                                    tests=tests, rank_by=rank_by)

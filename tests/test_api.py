@@ -6,17 +6,20 @@ import rnbayes
 
 PUBLIC = {
     "NOTICE", "__version__",
-    # models and the three analyses
-    "Model", "load_model", "posterior", "value_of_information", "sensitivity",
+    # models and the analyses
+    "Model", "load_model", "posterior", "value_of_information", "sensitivity", "marginals",
+    "compare",
     # results
     "Result", "Provenance", "Posterior", "ValueOfInformation", "Sensitivity",
-    "CredibleInterval", "Threshold",
+    "CredibleInterval", "Threshold", "Marginals", "Comparison",
+    # the audit of a model against the published figures (Model.audit)
+    "Audit",
     # inputs
     "Case", "load_case", "Utilities", "load_utilities", "Catalog", "CandidateTest",
-    "load_catalog",
+    "load_catalog", "Labels", "load_labels",
     # plots and reports
     "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "plot_test_values",
-    "build_report",
+    "build_report", "write_report",
     # cohorts (issue 12): Model.score / validate / update / simulate return these
     "Validation", "Estimate", "CohortError", "plot_roc", "plot_calibration",
     "plot_decision_curve", "build_validation_report",
@@ -41,13 +44,14 @@ def test_signatures_are_spelled_out():
             assert (obj.__doc__ and "Examples" in obj.__doc__) or name.startswith("plot_") \
                 or name in {"load_case"}, name
     for method in ("posterior", "value_of_information", "sensitivity", "with_records",
-                   "with_tables", "score", "validate", "update", "simulate"):
+                   "with_tables", "marginals", "compare", "score", "validate", "update",
+                   "simulate"):
         params = inspect.signature(getattr(rnbayes.Model, method)).parameters.values()
         assert inspect.Parameter.VAR_KEYWORD not in {p.kind for p in params}, method
 
 
 def test_top_level_functions_match_the_model_methods():
-    for name in ("value_of_information", "sensitivity"):
+    for name in ("posterior", "value_of_information", "sensitivity", "marginals", "compare"):
         top = list(inspect.signature(getattr(rnbayes, name)).parameters)
         method = list(inspect.signature(getattr(rnbayes.Model, name)).parameters)[1:]
         assert top == method, name

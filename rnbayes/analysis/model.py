@@ -9,7 +9,7 @@ re-reads the files when any of them changes on disk.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,17 +19,27 @@ import numpy as np
 import pandas as pd
 
 from ..engine.pgmpy import to_pgmpy
+from ..results.audit import Audit
+from ..results.compare import Comparison
+from ..results.marginals import Marginals
 from ..results.posterior import Posterior
 from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
+from ..spec.case import Case
 from ..spec.catalog import Catalog
+from ..spec.comparators import Comparators
 from ..spec.compiled import CompiledModel
+from ..spec.labels import Labels, labels_for
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
 from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
+from . import audit as _audit
+from . import compare as _compare
+from . import marginals as _marginals
 from . import posterior as _posterior
+from . import present as _present
 from . import voi as _voi
 from .cohort.methods import CohortMethods
 from .sensitivity import sensitivity as _sensitivity
@@ -71,26 +81,75 @@ class Model(CompiledModel, CohortMethods):
         return _posterior.sources_frame(self)
 
     # -- analyses --------------------------------------------------------------------
-    def posterior(self, evidence: Mapping[str, Any] | None = None) -> Posterior:
-        """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
+    @cached_property
+    def labels(self) -> Labels:
+        """The words shown to people for nodes and states (``labels.yaml`` beside the
+        network file, else the bundled one)."""
+        return labels_for(self.network_path)
+
+    def posterior(self, evidence: Mapping[str, Any] | None = None, *,
+                  utilities: Utilities | str | Path | None = None,
+                  interval: bool | int = False, seed: int = 0) -> Posterior:
+        """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions and
+        the recommended action.
 
         Parameters
         ----------
         evidence : mapping
             node -> state name, number (measured nodes) or mapping state -> likelihood.
+        utilities : Utilities, path or bundled set name, optional
+            The utilities behind ``.action`` (default: the asymptomatic-lesion set).
+        interval : bool or int
+            Also a credible interval of P(TTP) from parameter uncertainty: True for a
+            quick one (2,000 draws), an int for that many draws, False (default) for none.
+        seed : int
+            Seed of the interval's draws.
 
         Returns
         -------
         Posterior
+            ``.p_progression``, ``.action`` and ``.recommendation`` (with the threshold
+            and the utilities assumed), ``.contributions``, ``.interval``.
 
         Raises
         ------
         EvidenceError
             Unknown node or state, out-of-range number, evidence on the target or a
             latent node, or findings that are impossible together.
+        ParameterError
+            Bad ``utilities``, ``interval`` or ``seed``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> post = rnbayes.load_model().posterior({"enhancement_pattern": "thin_rim"})
+        >>> post.action, post.utilities.describe()
+        ('surveillance', 'asymptomatic lesion (default)')
         """
-        return _posterior.posterior(self, evidence, prior=self.prior_progression,
-                                    sources=self.sources)
+        return _present.posterior(self, evidence, utilities=utilities, interval=interval,
+                                  seed=seed)
+
+    def marginals(self, evidence: Mapping[str, Any] | None = None, *,
+                  nodes: Iterable[str] | None = None) -> Marginals:
+        """The probability of every state of every node (or of ``nodes``) given
+        ``evidence``, next to its probability before any finding: "how likely is an
+        elevated rCBV given what we know?".
+
+        Returns
+        -------
+        Marginals
+            ``.table`` (node, state, labels, ``p``, ``p_before``), ``.of(node)``,
+            ``.p(node, state)``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> m = rnbayes.load_model().marginals({"enhancement_pattern": "nodular"},
+        ...                                    nodes=["rcbv"])
+        >>> round(float(m.of("rcbv").sum()), 12), m.p("rcbv", "elevated") > m.p_before("rcbv", "elevated")
+        (1.0, True)
+        """
+        return _marginals.marginals(self, evidence, nodes=nodes)
 
     def value_of_information(self, evidence: Mapping[str, Any] | None = None, *,
                              tests: Iterable[str] | None = None,
@@ -134,18 +193,22 @@ class Model(CompiledModel, CohortMethods):
     def sensitivity(self, evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_000,
                     seed: int = 0, utilities: Utilities | str | Path | None = None,
                     catalog: Catalog | str | Path | None = None, level: float = 0.95,
-                    progress: bool | None = None) -> Sensitivity:
+                    progress: bool | None = None, tests: Iterable[str] | None = None,
+                    rank_by: str = "net_value") -> Sensitivity:
         """How much this case's P(TTP) and decision depend on the published figures.
 
         Draws every sourced parameter from its distribution (``n_draws`` times, seeded),
         and adds one-way (tornado) analysis, flip points and the prior curve. The
         parameters are those of :func:`rnbayes.analysis.sensitivity.sensitivity`.
 
+        ``tests`` and ``rank_by`` choose the test ranking whose robustness is checked,
+        as in :meth:`value_of_information` (the same tests, the same measure).
+
         Returns
         -------
         Sensitivity
             ``.interval`` (a CredibleInterval), ``.p_decision_differs``, ``.tornado``,
-            ``.flip_points``, ``.prior_curve``, ``.voi_intervals``.
+            ``.flip_points``, ``.prior_curve``, ``.ranking``.
 
         Examples
         --------
@@ -157,7 +220,71 @@ class Model(CompiledModel, CohortMethods):
         True
         """
         return _sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
-                            catalog=catalog, level=level, progress=progress)
+                            catalog=catalog, level=level, progress=progress, tests=tests,
+                            rank_by=rank_by)
+
+    def compare(self, cases: Sequence[Case | Mapping[str, Any]] | Mapping[str, Any], *,
+                utilities: Utilities | str | Path | None = None, interval: bool | int = True,
+                seed: int = 0, tests: Iterable[str] | None = None,
+                rank_by: str = "net_value") -> Comparison:
+        """Several cases side by side: P(TTP) with a quick credible interval, the
+        recommendation (under ``utilities``, else each case file's own, else the default)
+        and the best next test.
+
+        Parameters
+        ----------
+        cases : list of Case or evidence mappings, or mapping name -> Case or evidence
+        utilities : Utilities, path or bundled set name, optional
+        interval : bool or int
+            Quick credible intervals (True: 2,000 draws; an int: that many; False: none).
+        seed : int
+        tests, rank_by
+            As in :meth:`value_of_information`.
+
+        Returns
+        -------
+        Comparison
+            ``.table`` (one row per case), ``.side_by_side()``, ``.differing_findings()``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> c = rnbayes.load_model().compare({"rim": {"enhancement_pattern": "thin_rim"},
+        ...                                   "nodular": {"enhancement_pattern": "nodular"}},
+        ...                                  interval=False)
+        >>> c.cases, bool(c.table["p_progression"].is_monotonic_increasing)
+        (('rim', 'nodular'), True)
+        """
+        return _compare.compare(self, cases, utilities=utilities, interval=interval, seed=seed,
+                                tests=tests, rank_by=rank_by)
+
+    def audit(self, comparators: Comparators | str | Path | None = None) -> Audit:
+        """Implied vs published accuracy of every test, and the review's directions.
+
+        Parameters
+        ----------
+        comparators : Comparators or path, optional
+            Comparator file (default: ``audit.yaml`` beside the priors, else the bundled one).
+
+        Returns
+        -------
+        Audit
+            ``.table`` (implied sensitivity/specificity with context and latent nodes at
+            their priors, likelihood ratios, the published figure with its interval and
+            source, inside?), ``.strata``, ``.combinations``, ``.directions``; ``.passed``
+            and ``.failures()``.
+
+        Examples
+        --------
+        >>> import rnbayes
+        >>> a = rnbayes.load_model().audit()
+        >>> a.passed
+        True
+        >>> row = a.table[(a.table["node"] == "rcbv") & (a.table["role"] == "check")].iloc[0]
+        >>> print(f"{row['implied_sn']:.3f} {row['implied_sp']:.3f}")
+        0.816 0.806
+        """
+        return _audit.audit(self, comparators)
 
     # -- looking inside ----------------------------------------------------------------
     def describe(self, node: str) -> str:

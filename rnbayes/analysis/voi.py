@@ -13,13 +13,15 @@ computed for all tests in one vectorised pass:
 * **EVPI** (perfect information about the target): the ceiling on any EVSI;
 * pairs and two-test sequences (:mod:`.pairs`).
 
-A test whose nodes are all observed already has every measure 0.
+A test whose nodes are all observed already has every measure 0; it is never ranked but
+listed apart as already done (``ValueOfInformation.done``).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +33,21 @@ from ..engine.joints import ResultJoints
 from ..engine.network import DiscreteNetwork
 from ..errors import EvidenceError, suggest
 from ..results.base import Provenance
-from ..results.voi import MEASURES, TABLE_COLUMNS, WHAT_IF_COLUMNS, ValueOfInformation, rank
+from ..results.voi import (
+    DONE_COLUMNS,
+    MEASURES,
+    TABLE_COLUMNS,
+    WHAT_IF_COLUMNS,
+    ValueOfInformation,
+    rank,
+)
 from ..spec.catalog import CandidateTest, Catalog, resolve_catalog
 from ..spec.compiled import CompiledModel
+from ..spec.labels import labels_for
 from ..spec.utilities import Utilities, resolve_utilities
 from .measures import MEASURE_KEYS, measures_all
 from .pairs import pair_table
+from .strength import strengths
 
 
 def remaining(test: CandidateTest, evidence: Mapping[str, Any]) -> tuple[str, ...]:
@@ -99,6 +110,10 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     p0 = float(joints.target_posterior[pos])
     table, what_if, groups = _singles(network, joints, tests, evidence, pos, utilities, p0)
     table = rank(table, rank_by)
+    # a test already done is never ranked: it is listed apart
+    observed = table["status"] == "already observed"
+    done = table.loc[observed, DONE_COLUMNS].reset_index(drop=True)
+    table = table[~observed].reset_index(drop=True)
     if not what_if.empty:
         order = {tid: i for i, tid in enumerate(table["test"])}
         what_if = what_if.sort_values("test", key=lambda s: s.map(order), kind="stable")
@@ -114,7 +129,7 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
         table=table, what_if=what_if, pairs=pair_rows, p_positive=p0,
         action=utilities.best_action(p0), value_now=float(utilities.value(p0)),
         evpi=utilities.evpi(p0), target=target, positive=positive, rank_by=rank_by,
-        utilities=utilities, tests=tuple(tests), catalog_file=catalog_file,
+        utilities=utilities, tests=tuple(tests), catalog_file=catalog_file, done=done,
         provenance=provenance or Provenance.of("", ""), evidence=dict(given or {}))
 
 
@@ -145,6 +160,7 @@ def _singles(network: DiscreteNetwork, joints: ResultJoints, tests: Sequence[Can
                 action = u.actions[int(best_all[k])]
                 what_if.append({
                     "test": t.id, "result": ", ".join(f"{n}={s}" for n, s in zip(nodes, states)),
+                    "result_states": dict(zip(nodes, states)),
                     "p_result": float(p_r_all[k]), "p_positive_after": float(p_after_all[k]),
                     "action": action, "changes_action": action != action0,
                 })
@@ -210,7 +226,14 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     cat.check(model.nodes, model.spec.latent)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
-    return compute_voi(model.network, model.target, model.positive,
-                       model.engine_evidence(findings), chosen, u, rank_by=rank_by, pairs=pairs,
-                       provenance=Provenance.of(model.name, model.digest),
-                       given={n: f.given for n, f in findings.items()}, catalog_file=cat.file)
+    voi = compute_voi(model.network, model.target, model.positive,
+                      model.engine_evidence(findings), chosen, u, rank_by=rank_by, pairs=pairs,
+                      provenance=Provenance.of(model.name, model.digest),
+                      given={n: f.given for n, f in findings.items()},
+                      catalog_file=cat.source or cat.file)
+    labels = labels_for(model.network_path)
+    power = strengths(model, chosen)
+    table = voi.table.assign(
+        evidence=[power[t].text() for t in voi.table["test"]],
+        weak_evidence=[power[t].weak(labels.few_patients) for t in voi.table["test"]])
+    return replace(voi, table=table, labels=labels)

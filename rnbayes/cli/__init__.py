@@ -1,9 +1,9 @@
 """Stage 6: the command-line interface, ``rnbayes <command> ...``.
 
-One module per command (``assess``, ``tests``, ``sensitivity``, ``report``), each with
-``register(subparsers)``; shared options live in :mod:`._common`. Errors that rnbayes
-raises for bad input (and OS errors such as an unwritable file) are printed as one line
-and exit with code 2.
+One module per command (``assess``, ``tests``, ``sensitivity``, ``report``, ``compare``,
+``audit``), each with ``register(subparsers)``; shared options live in :mod:`._common`.
+Errors that rnbayes raises for bad input (and OS errors such as an unwritable file) are
+printed as one line and exit with code 2; ``rnbayes audit`` exits with 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import warnings
 
 from .._provenance import __version__
 from ..errors import RnbayesError, RnbayesWarning
-from . import assess, report, score, sensitivity, simulate, tests, update, validate
+from . import assess, audit, compare, report, score, sensitivity, simulate, tests, update, validate
 
 #: command modules, in the order of ``rnbayes --help``
-COMMANDS = (assess, tests, sensitivity, report, score, validate, update, simulate)
+COMMANDS = (assess, tests, sensitivity, report, compare, audit, score, validate, update, simulate)
 
 __all__ = ["build_parser", "main"]
 
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; return the exit code (0, or 2 for bad input)."""
+    """Run one command; return the exit code (0; 1 for a failed audit; 2 for bad input)."""
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught:

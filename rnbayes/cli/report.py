@@ -1,4 +1,10 @@
-"""``rnbayes report CASE.yaml -o report.html [--format html|md|json]``."""
+"""``rnbayes report CASE.yaml ... -o report.html [--format html|md|json]``.
+
+One case: one report (a Markdown report's charts are written beside it as PNG files).
+Several cases: one report each in the folder ``-o`` names (default: the current folder),
+or with ``--combined`` one document with a summary table first. ``--reference REF.yaml``
+adds how each case's answer differs from a reference case's.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tqdm.auto import tqdm
+
 from .._params import fail
-from ..report import FORMATS, build_report
+from ..report import FORMATS
+from ..report.files import combined_document, format_of, save, write_report
+from ..spec.case import Case, load_case
 from ._common import (
     add_draw_options,
     add_voi_options,
@@ -19,43 +29,108 @@ from ._common import (
     utilities_for,
 )
 
+SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
+
 
 def register(sub: Any) -> None:
     p = case_command(sub, "report", "self-contained case report (HTML, Markdown or JSON)",
-                     "Write a case report: findings, posterior, contributions, ranked tests "
-                     "with a chart, what-if table, decision thresholds, sensitivity and "
-                     "provenance.", json_flag=False)
-    p.add_argument("-o", "--output", help="output file (default: standard output)")
+                     "Write a case report: the answer first (P(TTP) with its interval, the "
+                     "recommendation and its assumption, the best next test), then findings, "
+                     "contributions, ranked tests with a chart, what-if, decision thresholds, "
+                     "sensitivity and provenance. Several cases: one report each, or one "
+                     "combined document.", json_flag=False)
+    p.add_argument("-o", "--output", help="output file; for several cases a folder (default: "
+                   "standard output for one case, the current folder for several)")
     p.add_argument("--format", choices=FORMATS, default=None,
                    help="html, md or json (default: from the output suffix, else html)")
+    p.add_argument("--combined", action="store_true",
+                   help="several cases in one document, with a summary table first")
+    p.add_argument("--reference", metavar="REF.yaml",
+                   help="a reference case: the report shows how each case's answer differs")
     add_draw_options(p, "parameter draws for the sensitivity section (default 10000)")
     p.add_argument("--no-sensitivity", action="store_true",
-                   help="leave out the sensitivity section")
+                   help="leave out the sensitivity section (and the credible interval)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     add_voi_options(p)
     p.set_defaults(func=run)
 
 
+def outputs(args: argparse.Namespace, cases: list[Case]) -> list[Path] | None:
+    """Where each case's report goes (None: standard output, or one combined file)."""
+    if len(cases) == 1 or args.combined:
+        if args.output and not Path(args.output).resolve().parent.is_dir():
+            raise fail("--output", "rnbayes report", "a file in an existing folder", args.output,
+                       f" (no folder {str(Path(args.output).parent)!r})")
+        return None
+    folder = Path(args.output or ".")
+    if not folder.is_dir():
+        raise fail("--output", "rnbayes report", "an existing folder when several cases are "
+                   "given without --combined", args.output)
+    fmt = args.format or "html"
+    return [folder / f"{Path(c.path).stem or c.id}{SUFFIX[fmt]}" for c in cases]
+
+
+def refuse_inputs(paths: list[Path], cases: list[Case], reference: str | None) -> None:
+    """A report never overwrites a case file it reads."""
+    inputs = {Path(c.path).resolve() for c in cases if c.path}
+    inputs |= {Path(reference).resolve()} if reference else set()
+    for p in paths:
+        if p.resolve() in inputs:
+            raise fail("--output", "rnbayes report", "a file that is not one of the inputs",
+                       str(p))
+
+
 def run(args: argparse.Namespace) -> int:
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-        fmt = {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
-    if args.output and not Path(args.output).resolve().parent.is_dir():
-        raise fail("--output", "rnbayes report", "a file in an existing folder", args.output,
-                   f" (no folder {str(Path(args.output).parent)!r})")
     if not args.no_sensitivity:
         check_draws(args, "report")
     tests = parse_test_ids(args.tests, "report")
-    case, model = load(args)
-    utilities = utilities_for(args, case)
-    voi = model.value_of_information(case.evidence, tests=tests, utilities=utilities,
-                                     rank_by=args.rank_by, catalog=args.catalog)
-    sens = None if args.no_sensitivity else model.sensitivity(
-        case.evidence, n_draws=args.draws, seed=args.seed, utilities=utilities, progress=False)
-    text = build_report(model.posterior(case.evidence), voi, sens, case=case, format=fmt)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    cases, model = load(args)
+    ref = load_case(args.reference) if args.reference else None
+    targets = outputs(args, cases)
+    refuse_inputs(targets or ([Path(args.output)] if args.output else []), cases, args.reference)
+    quiet = args.no_progress
+    items = []
+    for case in tqdm(cases, desc="rnbayes report", unit="case", leave=False, delay=2.0,
+                     disable=quiet or len(cases) < 2 or not sys.stderr.isatty()):
+        u = utilities_for(args, case)
+        voi = model.value_of_information(case.evidence, tests=tests, utilities=u,
+                                         rank_by=args.rank_by, catalog=args.catalog)
+        sens = None if args.no_sensitivity else model.sensitivity(
+            case.evidence, n_draws=args.draws, seed=args.seed, utilities=u, tests=tests,
+            rank_by=args.rank_by, catalog=args.catalog, progress=False if quiet else None)
+        reference = None if ref is None else model.compare(
+            [ref, case], utilities=args.utilities, interval=False, tests=tests,
+            rank_by=args.rank_by)
+        items.append((case, model.posterior(case.evidence, utilities=u), voi, sens, reference))
+    write(args, items, targets)
     return 0
+
+
+def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> None:
+    """Each report to its file, the combined document, or one report to standard output."""
+    if targets is not None:
+        for (case, post, voi, sens, reference), path in zip(items, targets):
+            write_report(path, post, voi, sens, case=case, format=args.format,
+                         reference=reference)
+            print(f"wrote {path}", file=sys.stderr)
+        return
+    out = Path(args.output) if args.output else None
+    fmt = format_of(out, args.format, "rnbayes report") if out else (args.format or "html")
+    if len(items) > 1:
+        doc = combined_document([x[:4] for x in items], format=fmt,
+                                figure_stem=out.stem if out else None)
+        if out is None:
+            sys.stdout.write(doc.text)
+        else:
+            save(out, doc)
+    elif out is None:
+        from ..report import build_report
+
+        case, post, voi, sens, reference = items[0]
+        sys.stdout.write(build_report(post, voi, sens, case=case, format=fmt,
+                                      reference=reference))
+    else:
+        case, post, voi, sens, reference = items[0]
+        write_report(out, post, voi, sens, case=case, format=fmt, reference=reference)
+    if out is not None:
+        print(f"wrote {out} ({fmt})", file=sys.stderr)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..results.voi import ValueOfInformation
+from ._common import axes, legend_below, wrap
+from .colours import DARK, EVSI, LEGEND_SIZE, NEUTRAL, NOT_WORTH, TICK_SIZE, WORTH
 
 
 def plot_test_values(voi: ValueOfInformation, *, ax: Any = None, show_cost: bool = True) -> Any:
     """Horizontal bars of each test's EVSI and net value (utility points), EVPI as a line.
 
-    Draws only what :class:`~rnbayes.analysis.voi.ValueOfInformation` already holds; computes
-    nothing.
+    Draws only what :class:`~rnbayes.ValueOfInformation` already holds; computes
+    nothing. Tests already done are not drawn (they are never ranked).
 
     Parameters
     ----------
@@ -32,37 +34,37 @@ def plot_test_values(voi: ValueOfInformation, *, ax: Any = None, show_cost: bool
     >>> ax.get_xlabel().startswith("value")
     True
     """
-    import matplotlib.pyplot as plt
     import numpy as np
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * max(len(voi.table), 3) + 1.4))
-    t = voi.table.iloc[::-1]  # best at the top
-    y = np.arange(len(t))
-    labels = [f"{lab} ({status})" if status else str(lab)
-              for lab, status in zip(t["label"], t["status"])]
-    h = 0.38
     from matplotlib.patches import Patch
 
-    ax.barh(y + h / 2, t["evsi"], height=h, color="#4c72b0")
+    ax = axes(ax, (9, 0.6 * max(len(voi.table), 3) + 2.2))
+    t = voi.table.iloc[::-1]  # best at the top
+    y = np.arange(len(t))
+    h = 0.38
+    ax.barh(y + h / 2, t["evsi"], height=h, color=EVSI)
     net = t["net_value"].to_numpy()
-    ax.barh(y - h / 2, net, height=h, color=np.where(net >= 0, "#55a868", "#c44e52"))
-    handles = [Patch(color="#4c72b0", label="EVSI (expected value of the result)"),
-               Patch(color="#55a868", label="net value = EVSI - cost (positive)"),
-               Patch(color="#c44e52", label="net value (negative: not worth it)")]
+    ax.barh(y - h / 2, net, height=h, color=np.where(net > 0, WORTH, NOT_WORTH))
+    handles = [Patch(color=EVSI, label="EVSI: expected gain from knowing the result"),
+               Patch(color=WORTH, label="net value = EVSI - cost: worth doing"),
+               Patch(color=NOT_WORTH, label="net value at or below 0: not worth its cost")]
     if show_cost:
-        handles.append(ax.scatter(t["cost"], y - h / 2, marker="|", s=120, color="black",
-                                  zorder=3, label="cost (incl. waiting)"))
-    ax.axvline(0, color="black", linewidth=0.8)
-    handles.append(ax.axvline(voi.evpi, color="grey", linestyle="--", linewidth=1,
-                              label=f"EVPI ceiling = {voi.evpi:.2f}"))
+        handles.append(ax.scatter(t["cost"], y - h / 2, marker="|", s=120, color=DARK,
+                                  zorder=3, label="cost (including waiting)"))
+    ax.axvline(0, color=DARK, linewidth=0.8)
+    handles.append(ax.axvline(voi.evpi, color=NEUTRAL, linestyle="--", linewidth=1,
+                              label=f"EVPI {voi.evpi:.2f}: the most any test could add"))
+    weak = t["weak_evidence"].to_numpy(bool) if "weak_evidence" in t else np.zeros(len(t), bool)
+    if weak.any():
+        handles.append(Patch(color="none", label="\u2020 accuracy rests on few patients or "
+                                                   "on expert judgement"))
     ax.set_yticks(y)
-    ax.set_yticklabels(labels)
-    scale = getattr(voi.utilities, "scale", "utility points")
-    ax.set_xlabel(f"value ({scale})")
-    ax.set_title(f"Value of each additional test\nP({voi.positive}) = {voi.p_positive:.3f}; "
-                 f"recommended now: {voi.action}", fontsize=10)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2,
-              fontsize=8, frameon=False)
+    ax.set_yticklabels([wrap(lab + (" \u2020" if w else ""), 34)
+                        for lab, w in zip(t["label"], weak)], fontsize=TICK_SIZE)
+    ax.tick_params(axis="x", labelsize=TICK_SIZE)
+    ax.set_xlabel(f"value ({voi.utilities.scale})")
+    done = f"\nAlready done (not ranked): {', '.join(voi.done['label'])}" if len(voi.done) else ""
+    ax.set_title(f"Value of each additional test -- P(TTP) now {voi.p_positive:.3f}; "
+                 f"recommended now: {voi.utilities.label(voi.action)}{done}", fontsize=10)
+    legend_below(ax, handles, ncol=2, fontsize=LEGEND_SIZE)
     ax.grid(axis="x", alpha=0.3)
     return ax

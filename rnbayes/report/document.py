@@ -2,9 +2,12 @@
 
 :func:`build_report` takes already-computed results -- a posterior, a value-of-information
 analysis and optionally a sensitivity analysis of the same case on the same model -- and
-lays them out; it computes nothing. Plots are PNGs embedded as base64, so the HTML opens
-offline with no external scripts, styles or fonts. Every report carries the research-use
-notice.
+lays them out; it computes nothing. The first printed page is the answer (see
+:mod:`.answer`); the detail follows. HTML embeds its plots as PNG (it opens offline with
+no external scripts, styles or fonts) and prints to A4 or Letter without cut columns;
+Markdown links its plots as PNG files written beside it (:func:`write_report`). Every
+report carries the research-use notice and a generation time (``SOURCE_DATE_EPOCH`` fixes
+it, for byte-identical output).
 """
 
 from __future__ import annotations
@@ -12,42 +15,163 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
 from string import Template
+from typing import Any
 
 from .._params import check_choice, fail
-from .._provenance import NOTICE
+from .._provenance import NOTICE, generated_at, timestamp
+from ..results.compare import Comparison
 from ..results.posterior import Posterior
-from ..results.render import jsonable
+from ..results.render import jsonable, md_escape
 from ..results.sensitivity import Sensitivity
 from ..results.voi import ValueOfInformation
 from ..spec.case import Case
+from ..spec.resources import file_identity
 from . import sections as sec
+from .answer import answer_lines, answer_section, reference_section
+from .figures import Figure
+from .provenance import provenance_section
 
 FORMATS = ("html", "md", "json")
-
-_CSS = """
-body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:1100px;
-margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #ccc;
-padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
-th,td{border:1px solid #ddd;padding:3px 7px;vertical-align:top}th{background:#f3f3f3;text-align:left}
-.notice{background:#fff4e5;border:1px solid #f0b46c;padding:.6em 1em;border-radius:4px}
-.big{font-size:1.25em}.muted{color:#666;font-size:.9em}img{max-width:100%}
-pre{white-space:pre-wrap;background:#f7f7f7;padding:.5em}.tw{overflow-x:auto}
-"""
+Extra = Sequence[tuple[str, str] | tuple[str, str, str]]
 
 _PAGE = Template("""<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>\
+<meta name='viewport' content='width=device-width, initial-scale=1'>\
 <title>$title</title><style>$css</style></head><body><h1>$title</h1>\
 <p class='notice'>$notice</p>$body<p class='notice'>$notice</p></body></html>
 """)
 
 
+@dataclass(frozen=True)
+class Document:
+    """A laid-out report: its text, and the figures a Markdown report links to with the
+    file names it links them by."""
+
+    text: str
+    figures: tuple[tuple[str, Figure], ...] = ()
+
+
+def css() -> str:
+    return (resources.files("rnbayes.report") / "report.css").read_text(encoding="utf-8")
+
+
+def generated_text() -> str:
+    return generated_at().strftime("%Y-%m-%d %H:%M UTC")
+
+
+def check_same_case(posterior: Posterior, others: Sequence[tuple[str, Any]]) -> None:
+    """Every result must be for the posterior's model and evidence."""
+    for name, other in others:
+        if other is not None and (other.model_digest != posterior.model_digest
+                                  or jsonable(other.evidence) != jsonable(posterior.evidence)):
+            raise fail(name, "build_report", "a result for the same model and evidence as "
+                       "the posterior", f"{type(other).__name__} for {dict(other.evidence)!r} "
+                       f"on model {other.model_digest}")
+
+
+def case_sections(posterior: Posterior, voi: ValueOfInformation,
+                  sensitivity: Sensitivity | None, case: Case | None, extra_sections: Extra,
+                  reference: Comparison | None) -> list[sec.Section]:
+    """Every section of one case's report, the answer first."""
+    generated = generated_text()
+    out = [answer_section(posterior, voi, sensitivity, case, generated)]
+    if reference is not None:
+        out.append(reference_section(reference))
+    out += [sec.findings_section(posterior), sec.contributions_section(posterior),
+            *sec.tests_sections(voi), sec.decision_section(voi)]
+    if sensitivity is not None:
+        out.append(sec.sensitivity_section(sensitivity))
+    out += [*sec.extra(extra_sections), provenance_section(posterior, voi, case, generated)]
+    return out
+
+
+def json_report(posterior: Posterior, voi: ValueOfInformation,
+                sensitivity: Sensitivity | None, case: Case | None, extra_sections: Extra,
+                reference: Comparison | None) -> dict[str, Any]:
+    case_part = None if case is None else {
+        "id": case.id, "notes": case.notes,
+        "file": file_identity(case.path) if case.path else None}
+    return {
+        "generated": timestamp(), "case": case_part,
+        "answer": [t for _, t in answer_lines(posterior, voi, sensitivity, case)],
+        "posterior": posterior.to_dict(), "value_of_information": voi.to_dict(),
+        "sources": jsonable(posterior.sources.to_dict(orient="records")),
+        **({"sensitivity": sensitivity.to_dict()} if sensitivity is not None else {}),
+        **({"reference": reference.to_dict()} if reference is not None else {}),
+        "extra_sections": [list(x[:2]) for x in extra_sections], "notice": NOTICE,
+    }
+
+
+def assemble(posterior: Posterior, voi: ValueOfInformation,
+             sensitivity: Sensitivity | None = None, *, case: Case | None = None,
+             format: str = "html", extra_sections: Extra = (),
+             reference: Comparison | None = None, figure_stem: str | None = None) -> Document:
+    """The report as a :class:`Document` (see :func:`build_report`); ``figure_stem`` names
+    the PNG files a Markdown report links to (``<stem>-tornado.png``)."""
+    format = check_choice(format, "format", "build_report", FORMATS)
+    check_same_case(posterior, [("voi", voi), ("sensitivity", sensitivity)])
+    if format == "json":
+        return Document(json.dumps(json_report(posterior, voi, sensitivity, case,
+                                               extra_sections, reference), indent=2))
+    title = f"rnbayes report: {case.id}" if case is not None else "rnbayes report"
+    parts = case_sections(posterior, voi, sensitivity, case, extra_sections, reference)
+    if format == "md":
+        text, figs = render_markdown(title, parts, figure_stem)
+        return Document(text, figs)
+    return Document(render_html(title, parts))
+
+
+def section_html(x: sec.Section) -> str:
+    """A section as HTML, its figures drawn and embedded where their marks are."""
+    cls = f" class='{x.css}'" if x.css else ""
+    body = x.html
+    for fig in x.figures:
+        body = body.replace(sec.FIGURE_MARK.format(fig.name), sec.figure_html(fig))
+    return f"<section{cls}><h2>{html.escape(x.title)}</h2><div class='tw'>{body}</div></section>"
+
+
+def render_html(title: str, sections: Sequence[sec.Section], body: str | None = None) -> str:
+    """A complete HTML page (``string.Template``; the title and notice escaped)."""
+    return _PAGE.substitute(title=html.escape(title), css=css(), notice=html.escape(NOTICE),
+                            body=body if body is not None else
+                            "".join(section_html(x) for x in sections))
+
+
+def render_markdown(title: str, sections: Sequence[sec.Section], figure_stem: str | None,
+                    level: int = 1) -> tuple[str, tuple[tuple[str, Figure], ...]]:
+    """Markdown text (every user string escaped) and the figures it links to, with their
+    file names (``<figure_stem>-<figure>.png``)."""
+    head = "#" * level
+    parts = [f"{head} {md_escape(title)}", "", f"> {md_escape(NOTICE)}", ""]
+    figures: list[tuple[str, Figure]] = []
+    for x in sections:
+        body = x.markdown
+        for fig in x.figures:
+            mark = sec.FIGURE_MARK.format(fig.name)
+            if figure_stem is None:
+                link = (f"_(chart: {md_escape(fig.alt)}; write the report to a file to get it "
+                        "as a PNG beside it)_")
+            else:
+                name = f"{figure_stem}-{fig.name}.png"
+                link = f"![{md_escape(fig.alt)}](<{name}>)"
+                figures.append((name, fig))
+            body = body.replace(mark, link)
+        parts += [f"{head}# {md_escape(x.title)}", "", body, ""]
+    parts += [f"> {md_escape(NOTICE)}", ""]
+    return "\n".join(parts), tuple(figures)
+
+
 def build_report(posterior: Posterior, voi: ValueOfInformation,
                  sensitivity: Sensitivity | None = None, *, case: Case | None = None,
-                 format: str = "html",
-                 extra_sections: Sequence[tuple[str, str] | tuple[str, str, str]] = ()) -> str:
+                 format: str = "html", extra_sections: Extra = (),
+                 reference: Comparison | None = None) -> str:
     """Lay out a case report from results already computed for one case.
+
+    The first printed page is the answer: the case, P(TTP) with its credible interval,
+    the recommendation with its threshold and the utilities assumed, the best next test
+    with what each result would do, and the research-use notice. The detail follows.
 
     Parameters
     ----------
@@ -55,12 +179,16 @@ def build_report(posterior: Posterior, voi: ValueOfInformation,
     voi : ValueOfInformation
         For the same evidence on the same model as ``posterior``.
     sensitivity : Sensitivity, optional
-        Adds its section (its ``to_dict()`` in JSON).
+        Adds its section and the credible interval next to P(TTP).
     case : Case, optional
         Names the report (``case.id``) and adds the case notes.
     format : {'html', 'md', 'json'}
+        Markdown links no charts here; :func:`write_report` writes them beside the file.
     extra_sections : sequence of (title, html) or (title, html, markdown)
         Appended before the provenance section (the HTML is inserted as given).
+    reference : Comparison, optional
+        ``model.compare([reference_case, case])``: adds how this case's answer differs
+        from the reference case's.
 
     Returns
     -------
@@ -78,45 +206,8 @@ def build_report(posterior: Posterior, voi: ValueOfInformation,
     >>> case = rnbayes.Case(evidence=ev, id="x <b>")
     >>> text = build_report(rnbayes.posterior(ev), rnbayes.value_of_information(ev),
     ...                     case=case, format="md")
-    >>> text.startswith("# rnbayes report: x <b>")
+    >>> text.startswith("# rnbayes report: x &lt;b&gt;")
     True
     """
-    format = check_choice(format, "format", "build_report", FORMATS)
-    for name, other in (("voi", voi), ("sensitivity", sensitivity)):
-        if other is not None and (other.model_digest != posterior.model_digest
-                                  or jsonable(other.evidence) != jsonable(posterior.evidence)):
-            raise fail(name, "build_report", "a result for the same model and evidence as "
-                       "the posterior", f"{type(other).__name__} for {dict(other.evidence)!r} "
-                       f"on model {other.model_digest}")
-    title = f"rnbayes report: {case.id}" if case is not None else "rnbayes report"
-    if format == "json":
-        return json.dumps({
-            "case": {"id": case.id, "notes": case.notes, "path": case.path} if case else None,
-            "posterior": posterior.to_dict(), "value_of_information": voi.to_dict(),
-            "sources": jsonable(posterior.sources.to_dict(orient="records")),
-            **({"sensitivity": sensitivity.to_dict()} if sensitivity is not None else {}),
-            "extra_sections": [list(x[:2]) for x in extra_sections], "notice": NOTICE,
-        }, indent=2)
-    sections = [sec.findings_section(posterior, case), *sec.posterior_sections(posterior, voi),
-                *sec.tests_sections(voi), sec.decision_section(voi)]
-    if sensitivity is not None:
-        sections.append(sec.sensitivity_section(sensitivity))
-    sections += [*sec.extra(extra_sections), sec.provenance_section(posterior, voi)]
-    if format == "md":
-        return render_markdown(title, sections)
-    return render_html(title, sections)
-
-
-def render_html(title: str, sections: Sequence[sec.Section]) -> str:
-    """A complete HTML page (``string.Template``; the title and notice escaped)."""
-    body = "".join(f"<section><h2>{html.escape(x.title)}</h2><div class='tw'>{x.html}</div>"
-                   "</section>" for x in sections)
-    return _PAGE.substitute(title=html.escape(title), css=_CSS, notice=html.escape(NOTICE),
-                            body=body)
-
-
-def render_markdown(title: str, sections: Sequence[sec.Section]) -> str:
-    parts = [f"# {title}", "", f"> {NOTICE}", ""]
-    for x in sections:
-        parts += [f"## {x.title}", "", x.markdown, ""]
-    return "\n".join(parts)
+    return assemble(posterior, voi, sensitivity, case=case, format=format,
+                    extra_sections=extra_sections, reference=reference).text

@@ -1,8 +1,10 @@
-"""The sections of a case report, each built from already-computed results.
+"""The detail sections of a case report, each built from already-computed results.
 
-A section is a title with an HTML body and a Markdown body. Every string that came from a
-user (case notes, ids, findings) is escaped: tables by ``DataFrame.to_html(escape=True)``,
-text by :func:`html.escape`.
+A section is a title with an HTML body, a Markdown body and its figures. Every string that
+came from a user or a data file (case notes, ids, labels) is escaped: tables by
+``DataFrame.to_html(escape=True)`` or :func:`~rnbayes.results.render.md_table`, text by
+:func:`html.escape` or :func:`~rnbayes.results.render.md_escape`. People read labels;
+identifiers stay in the JSON report and in the collapsed "Identifiers" detail.
 """
 
 from __future__ import annotations
@@ -10,167 +12,177 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 
 from ..results.posterior import Posterior
-from ..results.render import html_table, md_table
+from ..results.render import html_table, md_escape, md_table
 from ..results.sensitivity import Sensitivity
-from ..results.voi import ValueOfInformation, thresholds_text
+from ..results.text import GLOSSARY, MEASURE_LABELS, conflict_text, thresholds_text
+from ..results.voi import ValueOfInformation
+from ..results.voi_text import pairs_frame, table_frame, what_if_frame
 from ..spec.case import Case
-from .figures import img, sensitivity_pngs, test_values_png
+from .figures import Figure, sensitivity_figures, test_values_figure
 
 SENSITIVITY_TITLE = "Sensitivity to the published figures"
-_HEADERS = {"label": "test", "reveals": "reveals", "mutual_information": "MI (bits)",
-            "expected_abs_change": "E|change in P(TTP)|", "p_action_change": "P(action changes)",
-            "evsi": "EVSI", "cost": "cost", "net_value": "net value", "status": "status"}
+#: in Markdown, where a figure goes (replaced by a link to its PNG, or a note)
+FIGURE_MARK = "@@figure:{}@@"
 
 
 @dataclass(frozen=True)
 class Section:
-    """One report section: a title and its HTML and Markdown bodies."""
+    """One report section: a title, its HTML and Markdown bodies, its figures."""
 
     title: str
     html: str
     markdown: str = ""
+    figures: tuple[Figure, ...] = ()
+    css: str = ""
 
 
 def esc(x: object) -> str:
     return html.escape(str(x), quote=True)
 
 
+def arrows(text: str) -> str:
+    """``->`` (kept ASCII in terminal text) as an arrow in HTML (already escaped)."""
+    return text.replace(" -&gt; ", " &rarr; ")
+
+
 def muted(text: str) -> str:
-    return f"<p class='muted'>{text}</p>"
+    """A muted paragraph of plain text (escaped here)."""
+    return f"<p class='muted'>{esc(text)}</p>"
 
 
-def findings_section(post: Posterior, case: Case | None) -> Section:
-    ev = pd.DataFrame([{"finding": k, "value": str(v)} for k, v in post.evidence.items()],
-                      columns=["finding", "value"])
-    notes = case.notes if case is not None else ""
-    body = (f"<p><b>Notes:</b> {esc(notes)}</p>" if notes else "") + (
-        html_table(ev) if len(ev) else "<p>No findings given.</p>")
-    return Section("Case findings", body, (f"Notes: {notes}\n\n" if notes else "") + md_table(ev))
+def figure_block(fig: Figure) -> tuple[str, str]:
+    """A mark where the figure goes, in the HTML and in the Markdown body; the renderer
+    puts the embedded PNG or the link there (so a figure is drawn only when shown)."""
+    mark = FIGURE_MARK.format(fig.name)
+    return mark, mark
 
 
-def posterior_sections(post: Posterior, voi: ValueOfInformation) -> list[Section]:
-    p = post.p_progression
-    flagged = " (conflicting findings)" if post.conflict_flagged else ""
-    return [Section(
-        "Posterior",
-        f"<p class='big'><b>P(tumour progression) = {p:.3f}</b> &nbsp; "
-        f"P(radiation necrosis) = {1 - p:.3f}</p>"
-        + muted(f"Population prior with no findings: P(TTP) = {post.prior_progression:.3f}. "
-                f"Data conflict score {post.conflict:+.2f}{flagged}.")
-        + f"<p>Recommended now: <b>{esc(voi.action)}</b></p>",
-        f"**P(tumour progression) = {p:.3f}**, P(radiation necrosis) = {1 - p:.3f} "
-        f"(prior {post.prior_progression:.3f}); recommended now: **{voi.action}**"), Section(
-        "What drove it (per-finding contributions)",
-        muted("log10 likelihood ratio for TTP of each finding given all the others; positive "
-              "favours TTP.") + html_table(post.contributions),
-        md_table(post.contributions))]
+def figure_html(fig: Figure) -> str:
+    """A figure as HTML: its PNG embedded."""
+    cls = " class='narrow'" if fig.size[0] < 7 else ""
+    return f"<figure{cls}>{fig.img()}</figure>"
+
+
+def findings_section(post: Posterior) -> Section:
+    """Each finding: what it is, and what was found (a state, a number with the state it
+    falls in, or an uncertain read's likelihoods)."""
+    c, lab = post.contributions, post.labels
+    ev = pd.DataFrame({"finding": [lab.node(n) for n in c["node"]],
+                       "result": [str(x).split(": ", 1)[-1] for x in c.get("label", c["finding"])]})
+    body = html_table(ev) if len(ev) else "<p>No findings given.</p>"
+    return Section("Case findings", body, md_table(ev) if len(ev) else "No findings given.")
+
+
+def contributions_section(post: Posterior) -> Section:
+    c = post.contributions
+    shown = pd.DataFrame({"finding": list(c.get("label", c["node"])),
+                          "log10 LR": [f"{v:+.3f}" for v in c["log10_lr"]],
+                          "likelihood ratio": c["likelihood_ratio"],
+                          "P(TTP) without it": c["p_progression_without"],
+                          "favours": c["favours"]})
+    against = [str(r.label) for r in post._against().itertuples()] if "label" in c else []
+    conflict = conflict_text(post.conflict, against if post.conflict > 0 else ())
+    intro = ("Each finding's likelihood ratio for TTP given all the other findings "
+             "(log10: positive favours TTP, negative RN), and P(TTP) without it.")
+    return Section("What drove it", muted(intro) + html_table(shown) + f"<p>{esc(conflict)}</p>",
+                   f"{md_escape(intro)}\n\n{md_table(shown)}\n\n{md_escape(conflict)}")
 
 
 def tests_sections(voi: ValueOfInformation) -> list[Section]:
-    t = voi.table.drop(columns=["evpi", "test"]).rename(columns=_HEADERS)
+    t = table_frame(voi)
     waits = [x.label or x.id for x in voi.tests if x.waiting_loss > 0]
-    wait_note = f"; the cost of {', '.join(waits)} includes waiting" if waits else ""
-    ranked = Section(
-        "Additional tests, ranked",
-        muted(f"Ranked by {esc(voi.rank_by)}. MI: mutual information with the diagnosis "
-              "(bits); E|dP|: expected absolute change in P(TTP); P(change): probability the "
-              "recommended action changes; EVSI, cost and net value in utility points "
-              f"({esc(voi.utilities.scale)}). EVPI ceiling: {voi.evpi:.2f}. Costs are "
-              f"judgements ({esc(Path(voi.catalog_file).name or 'tests catalogue')})"
-              f"{esc(wait_note)}.")
-        + html_table(t),
-        f"Ranked by {voi.rank_by}; EVPI ceiling {voi.evpi:.2f}\n\n" + md_table(t))
-    chart = Section("Test values (chart)",
-                    img("bar chart of EVSI and net value per test, in utility points",
-                        test_values_png(voi)), "_(chart in the HTML report)_")
-    wi = voi.what_if.assign(changes_action=voi.what_if["changes_action"].map(
-        {True: "yes", False: ""})).rename(columns={
-        "p_result": "P(result)", "p_positive_after": "P(TTP) after", "action": "action then",
-        "changes_action": "action changes"})
-    what_if = Section("What if (per test and result)",
-                      muted("P(result) is the predictive probability of each result; P(TTP) "
-                            "after it and the action then recommended.") + html_table(wi),
-                      md_table(wi))
-    bp = voi.pairs.head(10)[["best_order", "mi_joint", "mi_sum", "mi_interaction",
-                             "evsi_joint", "evsi_sum", "evsi_interaction",
-                             "sequence_value"]].rename(columns={
-        "best_order": "best order", "mi_joint": "MI joint", "mi_sum": "MI sum",
-        "mi_interaction": "MI", "evsi_joint": "EVSI joint", "evsi_sum": "EVSI sum",
-        "evsi_interaction": "EVSI", "sequence_value": "sequence value"})
-    pairs = Section("Pairs and two-test sequences (top 10)",
-                    muted("Joint MI/EVSI vs the sum of the parts (redundant when less, "
-                          "complementary when more). Sequence value: do the first test, then "
-                          "decide whether to do the second, then act; net of the costs "
-                          "incurred, relative to acting now.") + html_table(bp), md_table(bp))
+    wait_note = f" The cost of {', '.join(waits)} includes waiting." if waits else ""
+    intro = (f"Ranked by {MEASURE_LABELS.get(voi.rank_by, voi.rank_by)}; values in "
+             f"{voi.utilities.scale}. EVPI, the most any test could add here: {voi.evpi:.2f}. "
+             f"Costs are judgements ({voi.catalog_file or 'tests catalogue'}).{wait_note} "
+             f"{voi.done_text()}").strip()
+    glossary = list(GLOSSARY.values())
+    gl_html = "<ul class='glossary'>" + "".join(f"<li>{esc(g)}</li>" for g in glossary) + "</ul>"
+    gl_md = "\n".join(f"- {md_escape(g)}" for g in glossary)
+    ranked = Section("Additional tests, ranked",
+                     muted(intro) + (html_table(t, digits=2) if len(t) else
+                                     "<p>No test is left to rank.</p>") + gl_html,
+                     f"{md_escape(intro)}\n\n{md_table(t, digits=2)}\n\n{gl_md}")
+    fig = test_values_figure(voi)
+    fig_html, fig_md = figure_block(fig)
+    chart = Section("Test values (chart)", fig_html, fig_md, (fig,))
+    wi = what_if_frame(voi, repeat=True)
+    wi_intro = ("P(result) is how likely each result is now; P(TTP) after it, and the "
+                "recommendation then.")
+    what_if = Section("What if (per test and result)", muted(wi_intro) + html_table(wi),
+                      f"{md_escape(wi_intro)}\n\n{md_table(wi)}")
+    bp = pairs_frame(voi, 10)
+    p_intro = ("Do the first test, look at its result, then decide whether the second is "
+               "still worth doing, then act. Value net of the costs incurred, relative to "
+               "acting now; information of both together against the sum of each alone.")
+    pairs = Section("Two tests in sequence (top 10)", muted(p_intro) + html_table(bp, digits=2),
+                    f"{md_escape(p_intro)}\n\n{md_table(bp, digits=2)}")
     return [ranked, chart, what_if, pairs]
 
 
 def decision_section(voi: ValueOfInformation) -> Section:
-    th = thresholds_text(voi.thresholds, "TTP")
     u = voi.utilities
-    rows = pd.DataFrame([{"action": a, "if RN": float(r[0]), "if TTP": float(r[1])}
+    th = thresholds_text(voi.thresholds, "TTP", u)
+    rows = pd.DataFrame([{"action": u.label(a), "if RN": float(r[0]), "if TTP": float(r[1])}
                          for a, r in zip(u.actions, u.table)])
+    note = (f"Utilities assumed: {u.describe()} ({u.source or 'given in code'}); expert "
+            f"judgement on a {u.scale} scale.")
     return Section("Decision thresholds and utilities",
-                   f"<p>{esc(th)}</p>" + html_table(rows, digits=1)
-                   + muted(f"Utilities file: {esc(u.file)}"),
-                   th + "\n\n" + md_table(rows, digits=1))
+                   f"<p>{esc(th)}.</p>" + html_table(rows, digits=1) + muted(note),
+                   f"{md_escape(th)}.\n\n{md_table(rows, digits=1)}\n\n{md_escape(note)}")
 
 
 def sensitivity_section(sens: Sensitivity) -> Section:
-    """Summary, tornado and flip points, the three figures and the test-ranking intervals."""
-    iv = sens.interval
-    figs = sensitivity_pngs(sens)
-    tor = sens.tornado.head(10)[["parameter", "source", "low", "high", "swing"]].rename(
-        columns={"low": "P(TTP) low", "high": "P(TTP) high"})
-    flips = "".join(f"<li><b>{esc(r.parameter)}</b> ({esc(r.entry)}): {esc(r.statement)}</li>"
-                    for r in sens.flip_points.itertuples())
-    voi = sens.voi_intervals
-    ranking = ""
-    if not voi.empty:
-        shown = voi[["test", "mi_point", "mi_low", "mi_high", "p_best"]].rename(columns={
-            "mi_point": "MI (bits)", "mi_low": f"{(1 - iv.level) / 2:.1%}",
-            "mi_high": f"{(1 + iv.level) / 2:.1%}", "p_best": "ranked first"})
-        ranking = "<h3>Is the test ranking robust?</h3>" + html_table(shown)
-    body = (
-        f"<p><b>P(TTP) = {sens.p_progression:.3f}</b> &rarr; {esc(sens.action)}; "
-        f"{iv.level:.0%} credible interval {iv.low:.3f}&ndash;{iv.high:.3f} "
-        f"({sens.n_draws} draws, seed {sens.seed}). P(recommendation differs) = "
-        f"{sens.p_decision_differs:.3f}.</p>"
-        + img("plot_posterior_interval", figs["plot_posterior_interval"]) + html_table(tor)
-        + img("plot_tornado", figs["plot_tornado"]) + f"<ul>{flips}</ul>"
-        + f"<h3>Prior curve</h3><p>{esc(prior_text(sens))}</p>"
-        + img("plot_prior_curve", figs["plot_prior_curve"]) + ranking)
-    return Section(SENSITIVITY_TITLE, body, "```\n" + sens.summary() + "\n```")
+    """Interval, tornado, flip points, the prior curve and the test-ranking robustness."""
+    iv, u = sens.interval, sens.utilities
+    figs = sensitivity_figures(sens)
+    blocks = {k: figure_block(f) for k, f in figs.items()}
+    head = (f"P(TTP) = {sens.p_progression:.3f} at the published figures' point values, "
+            f"{iv.level:.0%} credible interval {iv.low:.3f}-{iv.high:.3f} ({sens.n_draws} "
+            f"draws, seed {sens.seed}); the recommendation ({u.label(sens.action)}) differs in "
+            f"{sens.p_decision_differs:.1%} of the draws.")
+    tor = sens.tornado_frame(10)
+    flips = [sens.flip_text(r) for r in sens.flip_points.itertuples()]
+    rank = ranking_frame(sens)
+    parts_html = [f"<p><b>{esc(head)}</b></p>", blocks["interval"][0],
+                  "<h3>Which published figures matter most</h3>", html_table(tor),
+                  blocks["tornado"][0], "<h3>Where would the recommendation change?</h3>",
+                  "<ul>" + "".join(f"<li>{esc(f)}</li>" for f in flips) + "</ul>",
+                  "<h3>The prior from the clinical context</h3>",
+                  f"<p>{esc(sens.prior_text())}</p>", blocks["prior"][0]]
+    parts_md = [f"**{md_escape(head)}**", blocks["interval"][1],
+                "### Which published figures matter most", md_table(tor), blocks["tornado"][1],
+                "### Where would the recommendation change?",
+                "\n".join(f"- {md_escape(f)}" for f in flips),
+                "### The prior from the clinical context", md_escape(sens.prior_text()),
+                blocks["prior"][1]]
+    if not rank.empty:
+        parts_html += ["<h3>Is the test ranking robust?</h3>", muted(sens.ranking_text()),
+                       html_table(rank)]
+        parts_md += ["### Is the test ranking robust?", md_escape(sens.ranking_text()),
+                     md_table(rank)]
+    return Section(SENSITIVITY_TITLE, "".join(parts_html), "\n\n".join(parts_md),
+                   tuple(figs.values()))
 
 
-def prior_text(sens: Sensitivity) -> str:
-    parts = [f"The imaging findings carry a likelihood ratio of {sens.likelihood_ratio:.3g} for "
-             f"tumour progression; the clinical context gives a prior of {sens.prior_case:.3f}."]
-    for t in sens.prior_thresholds:
-        parts.append(f"The recommendation moves from {t['below']} to {t['above']} at a prior "
-                     f"of {t['prior_progression']:.3f}.")
-    return " ".join(parts)
-
-
-def provenance_section(post: Posterior, voi: ValueOfInformation) -> Section:
-    prov = {"model": post.provenance.network, "network digest": post.provenance.digest,
-            **post.provenance.versions, "test catalogue": voi.catalog_file,
-            "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-    pv = pd.DataFrame([{"item": k, "value": v} for k, v in prov.items()])
-    src = post.sources
-    return Section("Provenance",
-                   html_table(pv) + "<details><summary>Sources of the priors used "
-                   f"({len(src)} records)</summary>" + html_table(src) + "</details>",
-                   md_table(pv) + "\n\nSources of the priors:\n\n" + md_table(src))
+def ranking_frame(sens: Sensitivity) -> pd.DataFrame:
+    r, iv = sens.ranking, sens.interval
+    name = MEASURE_LABELS.get(sens.rank_by, sens.rank_by)
+    return pd.DataFrame({"test": r["label"], f"{name} at the point values": r["value_point"],
+                         f"{(1 - iv.level) / 2:.1%}": r["value_low"],
+                         f"{(1 + iv.level) / 2:.1%}": r["value_high"],
+                         "best next test in (share of draws)": [f"{p:.0%}" for p in r["p_first"]]})
 
 
 def extra(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> list[Section]:
     """Sections given as (title, html) or (title, html, markdown); the HTML as given."""
     return [Section(str(x[0]), str(x[1]),
                     str(x[2]) if len(x) > 2 else "_(see the HTML report)_") for x in items]
+
+
+def case_notes(case: Case | None) -> str:
+    return case.notes if case is not None else ""

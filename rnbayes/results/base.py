@@ -23,6 +23,7 @@ import pandas as pd
 
 from .._provenance import NOTICE, package_versions
 from ..engine.frozen import FrozenMap
+from ..spec.labels import Labels
 from .render import jsonable
 
 
@@ -61,6 +62,8 @@ class Result(ABC):
 
     provenance: Provenance
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    #: the words shown to people for nodes and states (identifiers stay in ``to_dict``)
+    labels: Labels = field(default_factory=Labels, repr=False)
 
     @abstractmethod
     def _content(self) -> dict[str, Any]:

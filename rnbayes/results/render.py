@@ -67,25 +67,48 @@ def html_table(df: pd.DataFrame, digits: int = 3, *, index: bool = False) -> str
     return "".join(line.strip() for line in body.splitlines())
 
 
-def md_table(df: pd.DataFrame, digits: int = 3) -> str:
-    """A Markdown table of ``df`` (pipes in cells escaped), or ``_(none)_`` when empty.
+#: characters with a meaning in Markdown, escaped with a backslash in text and cells
+_MD_SPECIAL = set("\\`*_[]#|~!")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md_escape(text: Any) -> str:
+    r"""``text`` as literal Markdown: HTML made entities (``<script>`` shows as text and
+    never runs), Markdown punctuation and pipes backslash-escaped, line breaks as spaces.
 
     Examples
     --------
-    >>> print(md_table(pd.DataFrame({"x": ["a|b"], "p": [0.5]})))
-    | x | p |
+    >>> md_escape("a|b <script>x</script> *c*")
+    'a\\|b &lt;script&gt;x&lt;/script&gt; \\*c\\*'
+    """
+    out = []
+    for ch in str(text).replace("\r", " ").replace("\n", " "):
+        out.append(_MD_ENTITIES.get(ch) or (f"\\{ch}" if ch in _MD_SPECIAL else ch))
+    return "".join(out)
+
+
+def md_table(df: pd.DataFrame, digits: int = 3, *, index: bool = False) -> str:
+    r"""A Markdown table of ``df`` (every header and cell escaped, see :func:`md_escape`),
+    or ``_(none)_`` when empty.
+
+    Examples
+    --------
+    >>> print(md_table(pd.DataFrame({"x|y": ["a|b"], "p": [0.5]})))
+    | x\|y | p |
     |---|---|
-    | a\\|b | 0.500 |
+    | a\|b | 0.500 |
     """
     if df.empty:
         return "_(none)_"
+    if index:
+        df = df.reset_index().rename(columns={"index": ""})
 
     def cell(v: Any) -> str:
         if isinstance(v, float):
-            return f"{v:.{digits}f}"
-        return str(v).replace("|", "\\|").replace("\n", " ")
+            return f"{v:.{digits}f}" if math.isfinite(v) else ""
+        return md_escape("" if v is None else v)
 
-    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    head = "| " + " | ".join(md_escape(c) for c in df.columns) + " |"
     sep = "|" + "---|" * len(df.columns)
     rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in df.itertuples(index=False)]
     return "\n".join([head, sep, *rows])

@@ -26,6 +26,8 @@ class CredibleInterval:
     (0.2, 0.4, 0.95, 0.4)
     >>> 0.3 in iv
     True
+    >>> CredibleInterval(0.1349388039, 0.9512062611)
+    CredibleInterval(low=0.1349, high=0.9512, level=0.95)
     """
 
     low: float
@@ -51,6 +53,10 @@ class CredibleInterval:
         if key in ("mean", "median"):
             raise KeyError(f"{key!r}: the interval's {key} is now Sensitivity.{key}")
         raise KeyError(key)
+
+    def __repr__(self) -> str:
+        return (f"CredibleInterval(low={self.low:.4f}, high={self.high:.4f}, "
+                f"level={self.level:g})")
 
     @property
     def width(self) -> float:

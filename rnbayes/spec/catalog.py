@@ -17,7 +17,7 @@ from typing import Any
 from .._params import check_names, fail
 from ..engine.frozen import FrozenMap
 from ..errors import SemanticError, suggest
-from .resources import data_dir
+from .resources import data_dir, file_identity
 from .yamlio import FileCache, load_document
 
 _CACHE = FileCache(8)
@@ -79,6 +79,8 @@ class Catalog:
     tests: tuple[CandidateTest, ...]
     file: str = ""
     scale: str = ""
+    #: the file as a report names it (``tests.yaml (bundled)``, or name and digest)
+    source: str = ""
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -165,7 +167,8 @@ def _read(p: Path) -> Catalog:
             waiting_reasoning=str(wait.get("reasoning", "")),
             burden=FrozenMap(dict(d.get("burden") or {})),
             sources=tuple(FrozenMap(dict(s)) for s in d.get("sources", ()))))
-    return Catalog(tests=tuple(tests), file=str(p), scale=str(doc.get("scale", "")))
+    return Catalog(tests=tuple(tests), file=str(p), scale=str(doc.get("scale", "")),
+                   source=file_identity(p))
 
 
 def resolve_catalog(value: Catalog | str | Path | None, caller: str,

@@ -7,8 +7,11 @@ Forms (the JSON Schema of ``records.json`` admits exactly one per record):
                ``mean`` + ``n_eff`` -> Beta(m n, (1 - m) n).
 ``dirichlet``  ``counts: {state: c}`` -> Dirichlet(c + 1/2);
                ``mean: {state: p}`` + ``n_eff`` -> Dirichlet(p n).
-``lognormal``  odds ratios: ``median`` + ``ci95`` (sigma = log CI width / 3.92), or
-               ``median`` + ``sigma`` (log scale).
+``lognormal``  odds ratios: ``median`` + ``ci95``, or ``median`` + ``sigma`` (log scale).
+               Each side of the median keeps its own log-scale spread (a two-piece
+               log-normal), so the stated 2.5% and 97.5% points are honoured exactly: an
+               interval that is not symmetric about the median on the log scale (e.g. the
+               reciprocal of a published hazard-ratio interval) is not symmetrised.
 
 The point value that feeds the tables is the mean (Beta, Dirichlet) or the median
 (log-normal); the spread feeds the uncertainty analysis.
@@ -26,6 +29,8 @@ CI95_WIDTH_SD = 3.92
 JEFFREYS = 0.5
 #: a Dirichlet mean may sum to 1 within this (figures are quoted to a few decimals)
 MEAN_SUM_TOL = 1e-6
+#: the 97.5% point of the standard normal (a log-normal's interval is placed at it exactly)
+Z95 = 1.959963984540054
 
 Fail = Callable[[str, str, Any], Exception]
 
@@ -72,15 +77,26 @@ def dirichlet_from_mean(mean: Mapping[str, float], n_eff: float
 
 
 def lognormal_from_ci(median: float, low: float, high: float) -> dict[str, float]:
-    """Log-normal odds ratio with this median and 95% interval.
+    """Two-piece log-normal odds ratio with this median and 95% interval.
+
+    ``sigma_lo`` and ``sigma_hi`` are the log-scale spreads below and above the median,
+    each putting its end of the interval at the 2.5% or 97.5% point; a symmetric interval
+    gives equal sigmas (the ordinary log-normal).
 
     Examples
     --------
-    >>> p = lognormal_from_ci(1.0, math.exp(-1.96), math.exp(1.96))
-    >>> round(p["mu"], 12), round(p["sigma"], 12)
-    (0.0, 1.0)
+    >>> p = lognormal_from_ci(1.0, math.exp(-Z95), math.exp(2 * Z95))
+    >>> round(p["mu"], 12), round(p["sigma_lo"], 12), round(p["sigma_hi"], 12)
+    (0.0, 1.0, 2.0)
     """
-    return {"mu": math.log(median), "sigma": (math.log(high) - math.log(low)) / CI95_WIDTH_SD}
+    mu = math.log(median)
+    return {"mu": mu, "sigma_lo": (mu - math.log(low)) / Z95,
+            "sigma_hi": (math.log(high) - mu) / Z95}
+
+
+def lognormal_from_sigma(median: float, sigma: float) -> dict[str, float]:
+    """Log-normal odds ratio with this median and log-scale ``sigma`` on both sides."""
+    return {"mu": math.log(median), "sigma_lo": sigma, "sigma_hi": sigma}
 
 
 def parse_distribution(d: Mapping[str, Any], fail: Fail
@@ -133,7 +149,7 @@ def _dirichlet(d: Mapping[str, Any], fail: Fail) -> tuple[tuple[str, ...], list[
 def _lognormal(d: Mapping[str, Any], fail: Fail) -> dict[str, float]:
     med = float(d["median"])
     if "sigma" in d:
-        return {"mu": math.log(med), "sigma": float(d["sigma"])}
+        return lognormal_from_sigma(med, float(d["sigma"]))
     lo, hi = _pair(d["ci95"])
     if not lo < med < hi:
         raise fail("ci95", f"median {med} must lie inside {list(d['ci95'])!r}", list(d["ci95"]))

@@ -36,7 +36,8 @@ class Record:
     """One sourced parameter and its distribution.
 
     ``params`` holds the distribution's parameters: ``a, b`` (beta), ``alpha``
-    (dirichlet, in ``states`` order) or ``mu, sigma`` (lognormal, log scale).
+    (dirichlet, in ``states`` order) or ``mu, sigma_lo, sigma_hi`` (lognormal, log scale:
+    a two-piece log-normal with its own spread below and above the median).
     """
 
     id: str
@@ -69,7 +70,8 @@ class Record:
             return rng.beta(p["a"], p["b"], size=n)
         if self.family == "dirichlet":
             return rng.dirichlet(np.asarray(p["alpha"], dtype=float), size=n)
-        return np.exp(rng.normal(p["mu"], p["sigma"], size=n))
+        z = rng.standard_normal(size=n)
+        return np.exp(p["mu"] + z * self._log_sigma(z))
 
     def quantile(self, q: float) -> float | np.ndarray:
         """Quantile ``q`` of a scalar record; for a Dirichlet, of each component's
@@ -80,9 +82,35 @@ class Record:
         if self.family == "beta":
             return float(stats.beta.ppf(q, p["a"], p["b"]))
         if self.family == "lognormal":
-            return float(math.exp(p["mu"] + p["sigma"] * stats.norm.ppf(q)))
+            z = float(stats.norm.ppf(q))
+            return float(math.exp(p["mu"] + z * float(self._log_sigma(z))))
         a = np.asarray(p["alpha"], dtype=float)
         return stats.beta.ppf(q, a, a.sum() - a)
+
+    def figures(self) -> dict[str, float]:
+        """The numbers as written in the record's distribution: its centre (``mean`` or
+        ``median``), ``ci95_low``/``ci95_high`` and ``sigma``, where given (a pooled record
+        is checked against the arithmetic of its inputs through these).
+
+        Examples
+        --------
+        >>> r = parse_record("f.yaml", "p", {"quantity": "q", "basis": "judgement",
+        ...     "rationale": "r", "distribution": {"family": "beta", "mean": 0.3,
+        ...                                         "ci95": [0.2, 0.4]}})
+        >>> r.figures()
+        {'mean': 0.3, 'ci95_low': 0.2, 'ci95_high': 0.4}
+        """
+        d = self.raw.get("distribution", {})
+        out = {k: float(d[k]) for k in ("mean", "median") if isinstance(d.get(k), (int, float))}
+        if "ci95" in d:
+            out["ci95_low"], out["ci95_high"] = (float(x) for x in d["ci95"])
+        if "sigma" in d:
+            out["sigma"] = float(d["sigma"])
+        return out
+
+    def _log_sigma(self, z: Any) -> Any:
+        """A log-normal's log-scale sigma on the side of the median where ``z`` falls."""
+        return np.where(np.asarray(z) < 0, self.params["sigma_lo"], self.params["sigma_hi"])
 
     @property
     def label(self) -> str:
@@ -103,7 +131,7 @@ class Record:
         """This record with its point value replaced and its spread kept.
 
         A Beta keeps its concentration ``a + b`` and takes mean ``value`` (a number in
-        (0, 1)); a log-normal keeps ``sigma`` and takes median ``value`` (> 0); a
+        (0, 1)); a log-normal keeps both sigmas and takes median ``value`` (> 0); a
         Dirichlet keeps its total concentration and takes the mean ``value`` (a mapping
         state -> probability over the same states, summing to 1). The record's ``raw``
         gains a ``what_if`` entry, so a model's digest changes with it.
@@ -138,7 +166,8 @@ class Record:
                 if v is None or not v > 0:
                     raise ValueError(f"a number > 0 for the lognormal odds-ratio record "
                                      f"{self.id!r}")
-                params = {"mu": math.log(v), "sigma": p["sigma"]}
+                params = {"mu": math.log(v), "sigma_lo": p["sigma_lo"],
+                          "sigma_hi": p["sigma_hi"]}
             shown = v
         raw = {**self.raw, "what_if": {"point": shown}}
         return replace(self, params=FrozenMap(params), raw=FrozenMap(raw))
@@ -197,9 +226,32 @@ def _record(file: str, rid: str, d: Mapping[str, Any]) -> Record:
     )
 
 
+#: top-level keys that mark a priors-folder document as something other than records
+OTHER_KINDS = {"utilities": ("utilities",), "pooling": ("pools",),
+               "audit": ("tests", "strata", "combinations", "directions")}
+
+
+def document_kind(doc: Any) -> str:
+    """What a priors-folder document holds: ``records`` unless it is a utilities, pooling
+    (``pools:``) or audit-comparator document (``tests:``, ``directions:``, ... and no
+    ``records:``).
+
+    Examples
+    --------
+    >>> document_kind({"schema_version": 1, "pools": {}}), document_kind({"records": {}})
+    ('pooling', 'records')
+    """
+    if isinstance(doc, dict) and "records" not in doc:
+        for kind, keys in OTHER_KINDS.items():
+            if any(k in doc for k in keys):
+                return kind
+    return "records"
+
+
 def is_utilities(doc: Any) -> bool:
-    """A priors file holds records unless it is a utilities document."""
-    return isinstance(doc, dict) and "utilities" in doc
+    """A priors file holds records unless it is a utilities document (or another kind,
+    see :func:`document_kind`)."""
+    return document_kind(doc) == "utilities"
 
 
 def record_files(folder: str | Path) -> list[Path]:
@@ -208,14 +260,15 @@ def record_files(folder: str | Path) -> list[Path]:
 
 
 def load_records(folder: str | Path) -> dict[str, Record]:
-    """Load every records document (``*.yaml`` other than utilities) in ``folder``."""
+    """Load every records document in ``folder`` (the ``*.yaml`` files other than
+    utilities, pooling and audit documents, which are read where they are used)."""
     files = record_files(folder)
     if not files:
         raise SchemaError("no *.yaml prior files found", file=str(folder))
     records: dict[str, Record] = {}
     for f in files:
         doc = load_yaml(f)
-        if is_utilities(doc):
+        if document_kind(doc) != "records":
             continue
         validate(doc, "records", f.name)
         for rid, d in doc["records"].items():

@@ -28,3 +28,29 @@ def default_network_path() -> Path:
 
 def default_priors_dir() -> Path:
     return data_dir("priors")
+
+
+def file_identity(path: str | Path) -> str:
+    """How a report names a file without a machine path: a bundled file by its name
+    (``utilities.yaml (bundled)``), any other by its name and content digest
+    (``my_utilities.yaml (sha256 1a2b3c4d5e6f)``).
+
+    Examples
+    --------
+    >>> file_identity(default_priors_dir() / "utilities.yaml")
+    'utilities.yaml (bundled)'
+    """
+    import hashlib
+
+    p = Path(path).resolve()
+    for kind in ("networks", "priors", "examples"):
+        try:
+            if p.parent == data_dir(kind).resolve():
+                return f"{p.name} (bundled)"
+        except FileNotFoundError:  # pragma: no cover - an incomplete install
+            continue
+    try:
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return p.name
+    return f"{p.name} (sha256 {digest})"

@@ -1,7 +1,8 @@
 """Stage 1 of validation: YAML documents against their versioned JSON Schemas.
 
 The schemas ship as package data in ``rnbayes/spec/schemas/<version>/`` -- one per kind
-of document (``network``, ``records``, ``tests``, ``utilities``, ``case``). They are the
+of document (``network``, ``records``, ``tests``, ``utilities``, ``case``, ``pooling``,
+``audit``). They are the
 reference for anyone editing a spec (and work with editors' YAML language servers). A
 document is checked with :mod:`jsonschema` (Draft 2020-12); the first problem becomes one
 :class:`~rnbayes.errors.SchemaError` naming the file, the path in the document, the bad
@@ -34,7 +35,8 @@ if TYPE_CHECKING:  # jsonschema loads on first validation, not on ``import rnbay
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_VERSION = 1
-KINDS = ("network", "records", "tests", "utilities", "case", "missingness", "columns")
+KINDS = ("network", "records", "tests", "utilities", "case", "pooling", "audit", "labels",
+         "missingness", "columns")
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text", "number": "a number",
                "integer": "an integer", "boolean": "true or false", "null": "nothing"}
 

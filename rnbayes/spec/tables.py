@@ -13,23 +13,11 @@ import numpy as np
 from ..engine.network import table_problem
 from ..errors import SemanticError
 from .generators import BuildContext, CheckContext
+from .generators.base import point_values
 from .network import NetworkSpec
 from .records import Record
 
 Values = Callable[[str], np.ndarray]
-
-
-def point_values(records: Mapping[str, Record]) -> Values:
-    """``values`` returning each record's point value with a batch axis of 1."""
-    cache: dict[str, np.ndarray] = {}
-
-    def values(rid: str) -> np.ndarray:
-        if rid not in cache:
-            v = np.asarray(records[rid].point(), dtype=float)
-            cache[rid] = v.reshape(1, *v.shape)
-        return cache[rid]
-
-    return values
 
 
 def generate_table(spec: NetworkSpec, records: Mapping[str, Record], name: str,

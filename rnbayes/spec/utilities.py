@@ -19,7 +19,7 @@ from .._params import fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
 from ..errors import SchemaError
-from .resources import default_priors_dir
+from .resources import default_priors_dir, file_identity
 from .yamlio import FileCache, load_document
 
 ACTIONS = ("surveillance", "treat_as_necrosis", "treat_as_progression")
@@ -71,11 +71,29 @@ class Utilities:
     scale: str = "utility points"
     reasoning: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     file: str = ""
+    #: the clinical setting assumed ("asymptomatic lesion"), its short name, each
+    #: action's label, the file as a report names it, and whether it is the default set
+    setting: str = ""
+    name: str = ""
+    action_labels: Mapping[str, str] = field(default_factory=dict)
+    source: str = ""
+    default: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actions", tuple(self.actions))
         object.__setattr__(self, "table", readonly(self.table))
         object.__setattr__(self, "reasoning", FrozenMap(dict(self.reasoning or {})))
+        object.__setattr__(self, "action_labels", FrozenMap(dict(self.action_labels or {})))
+
+    def label(self, action: str) -> str:
+        """How people read ``action`` ("Treat as tumour progression")."""
+        return self.action_labels.get(action) or action.replace("_", " ")
+
+    def describe(self) -> str:
+        """The assumption behind a recommendation: ``asymptomatic lesion (default)``, a
+        set's name, or the file it came from."""
+        text = self.setting or self.name or self.source or "utilities given in code"
+        return f"{text} (default)" if self.default else text
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Utilities):
@@ -128,15 +146,31 @@ class Utilities:
         return float(perfect - self.value(p_ttp))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scale": self.scale,
+        return {"scale": self.scale, "setting": self.setting, "name": self.name,
+                "assumed": self.describe(), "file": self.source,
+                "labels": {a: self.label(a) for a in self.actions},
                 "utilities": {a: dict(zip(STATES, map(float, row)))
                               for a, row in zip(self.actions, self.table)},
                 "thresholds": [t.to_dict() for t in self.thresholds()]}
 
 
+def _bundled() -> dict[str, Path]:
+    """Bundled utilities sets by name: each file's ``name:``, and ``utilities_<x>.yaml``
+    as ``x``."""
+    out: dict[str, Path] = {}
+    for p in sorted(default_priors_dir().glob("utilities*.yaml")):
+        if p.stem.startswith("utilities_"):
+            out[p.stem[len("utilities_"):]] = p
+        name = load_utilities(p).name
+        if name:
+            out[name] = p
+    return out
+
+
 def bundled_sets() -> list[str]:
-    """Names of the bundled utilities sets other than the default (``symptomatic``)."""
-    return sorted(p.stem[len("utilities_"):] for p in default_priors_dir().glob("utilities_*.yaml"))
+    """Names of the bundled utilities sets (``asymptomatic``, the default, and
+    ``symptomatic``)."""
+    return sorted(_bundled())
 
 
 def load_utilities(path: str | Path | None = None) -> Utilities:
@@ -157,9 +191,8 @@ def load_utilities(path: str | Path | None = None) -> Utilities:
     'treat_as_necrosis'
     """
     p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
-    bundled = default_priors_dir() / f"utilities_{path}.yaml"
-    if path is not None and not p.is_file() and bundled.is_file():
-        p = bundled  # a bundled set by name, e.g. "symptomatic"
+    if path is not None and not p.is_file():
+        p = _bundled().get(str(path), p)  # a bundled set by name, e.g. "symptomatic"
     return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
 
 
@@ -177,8 +210,12 @@ def _read(p: Path) -> Utilities:
             table[i, j] = float(val)
             if isinstance(cell, dict) and cell.get("reasoning"):
                 reasoning.setdefault(a, {})[s] = str(cell["reasoning"])
+    labels = {a: doc["utilities"][a]["label"] for a in ACTIONS if "label" in doc["utilities"][a]}
+    default = p.resolve() == (default_priors_dir() / "utilities.yaml").resolve()
     return Utilities(actions=ACTIONS, table=table, scale=str(doc.get("scale", "utility points")),
-                     reasoning=reasoning, file=str(p))
+                     reasoning=reasoning, file=str(p), setting=str(doc.get("setting", "")),
+                     name=str(doc.get("name", "")), action_labels=labels,
+                     source=file_identity(p), default=default)
 
 
 def resolve_utilities(value: Utilities | str | Path | None, caller: str) -> Utilities:

@@ -9,8 +9,10 @@ import pytest
 
 import rnbayes
 from rnbayes.analysis.sensitivity import sensitivity
+from rnbayes.analysis.sensitivity.draws import ancestral_records, build_subset
 from rnbayes.analysis.sensitivity.parameters import p_rows, parameters
-from rnbayes.errors import ParameterError
+from rnbayes.errors import ParameterError, SemanticError
+from rnbayes.spec.tables import build_tables, point_values
 from rnbayes.spec.utilities import load_utilities
 from tests.helpers import CASES
 
@@ -36,8 +38,24 @@ def moved(model, par, value):
 
 
 def rebuilt(model, findings, par, value):
-    """P(TTP) with the parameter at ``value``, by rebuilding the whole model."""
-    return model.with_records({par.record: moved(model, par, value)}).posterior(
+    """P(TTP) with the parameter at ``value``, by regenerating every table of the model.
+
+    ``with_records`` would refuse a value that a latent test's shared latent cannot carry
+    (a conventional-MRI sign's frequency at its 2.5% quantile, say); the analysis clips
+    such a table just inside [0, 1], so the rebuild goes through ``build_tables`` (the same
+    clipping) and ``with_tables`` when ``with_records`` refuses."""
+    try:
+        return model.with_records({par.record: moved(model, par, value)}).posterior(
+            findings).p_progression
+    except SemanticError:
+        pass
+    rec, points = model.records[par.record], point_values(model.records)
+    new = moved(model, par, value)
+    row = np.array([[new[s] for s in rec.states]]) if par.component is not None \
+        else np.array([float(new)])
+    tables = build_tables(model.spec, model.records,
+                          lambda rid: row if rid == par.record else points(rid))
+    return model.with_tables({n: t[0] for n, t in tables.items()}).posterior(
         findings).p_progression
 
 
@@ -147,12 +165,63 @@ def test_prior_case_is_the_context_only_posterior(model, sens_nodular):
     assert sens_nodular.prior_case == pytest.approx(ctx, abs=1e-12)
 
 
-def test_voi_intervals_skip_observed_and_are_valid(sens_nodular):
-    v = sens_nodular.voi_intervals
-    assert len(v) > 0 and not v["nodes"].str.fullmatch("rcbv").any()
-    assert (v["mi_low"] <= v["mi_median"]).all() and (v["mi_median"] <= v["mi_high"]).all()
-    assert (v["mi_low"] >= -1e-12).all() and (v["mi_high"] <= 1.0 + 1e-12).all()
-    assert abs(v["p_best"].sum() - 1.0) < 1e-9
+def test_ranking_skips_observed_tests_and_matches_the_voi_table(model, sens_nodular):
+    r = sens_nodular.ranking
+    assert len(r) > 0 and "dsc_perfusion" not in set(r["test"])  # rCBV is known: done
+    assert (r["value_low"] <= r["value_median"]).all()
+    assert (r["value_median"] <= r["value_high"]).all()
+    assert abs(r["p_first"].sum() + sens_nodular.p_no_test - 1.0) < 1e-9
+    assert sens_nodular.voi_intervals is r
+    voi = model.value_of_information(NODULAR, pairs=False)
+    assert list(r["test"]) == list(voi.table["test"])  # the same ranking, the same order
+    np.testing.assert_allclose(r["value_point"], voi.table["net_value"], atol=1e-9)
+
+
+@pytest.mark.parametrize("rank_by, tests", [
+    ("mutual_information", ["fet_pet", "swi", "dwi"]),
+    ("evsi", ["asl_perfusion", "fet_pet", "dsc_perfusion", "follow_up_mri"]),
+])
+def test_ranking_honours_tests_and_rank_by(model, rank_by, tests):
+    """Defect: the robustness table ranked by MI over every test whatever was asked."""
+    s = sensitivity(model, RIM, n_draws=200, seed=2, progress=False, tests=tests,
+                    rank_by=rank_by)
+    voi = model.value_of_information(RIM, tests=tests, rank_by=rank_by, pairs=False)
+    assert s.rank_by == rank_by and set(s.ranking["test"]) == set(tests)
+    assert list(s.ranking["test"]) == list(voi.table["test"])
+    np.testing.assert_allclose(s.ranking["value_point"], voi.table[rank_by], atol=1e-9)
+    assert s.next_test == voi.next_test
+    if voi.next_test is not None:
+        assert voi.test_label(voi.next_test) in s.ranking_text()
+
+
+def test_first_in_each_draw_matches_a_ranking_on_that_draws_tables(model):
+    """``p_first`` against an independent reference: for each draw, the full tables of
+    that draw given to the model (``with_tables``) and its own value-of-information
+    ranking (exact joints and the VOI table's sort, not the batched measures).
+    (``with_records`` cannot stand in: some draws are clipped to keep the latent
+    perfusion structure feasible, which a rebuilt model rejects.)"""
+    ev, n, seed = {"enhancement_pattern": "thin_rim", "months_since_srs": 6}, 6, 4
+    s = sensitivity(model, ev, n_draws=n, seed=seed, progress=False)
+    engine_ev = model.engine_evidence(model.findings(ev))
+    test_nodes = sorted({x for t in rnbayes.load_catalog() for x in t.reveals
+                         if x not in engine_ev}, key=model.nodes.index)
+    rids = ancestral_records(model, [model.target, *engine_ev, *test_nodes])
+    rng = np.random.default_rng(seed)
+    draws = {rid: model.records[rid].sample(rng, n) for rid in rids}
+    points = point_values(model.records)
+    firsts = []
+    for d in range(n):
+        tables = build_subset(model, lambda rid, d=d: draws[rid][d:d + 1] if rid in draws
+                              else points(rid), list(model.nodes), set(draws))
+        one = {k: (v[0] if v.ndim == model.network.cpts[k].ndim + 1 else v)
+               for k, v in tables.items()}
+        voi = model.with_tables(one).value_of_information(ev, pairs=False)
+        firsts.append(voi.next_test)  # the first ranked test worth its cost, or None
+    expected = {t: firsts.count(t) / n for t in set(firsts) if t is not None}
+    got = {r.test: r.p_first for r in s.ranking.itertuples() if r.p_first > 0}
+    assert len(expected) > 1  # the draws disagree, so the check has teeth
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert s.p_no_test == pytest.approx(firsts.count(None) / n, abs=1e-12)
 
 
 def test_to_dict_is_json_safe(sens_nodular):
@@ -186,7 +255,7 @@ def test_mixed_point_and_drawn_odds_ratios(model):
     """One odds ratio drawn, the rest at point values, with the context observed."""
     findings = {"months_since_srs": 10, "enhancement_pattern": "nodular"}
     ev = model.engine_evidence(model.findings(findings))
-    par = parameters(model, ["or_months_gt_9"])[0]
+    par = parameters(model, ["or_months_9_to_18"])[0]
     p = p_rows(model, ev, [(par, np.array([0.5, 1.0, 4.0]))])
     assert np.all(np.diff(p) > 0)  # a larger odds ratio for late lesions raises P(TTP)
     assert p[2] == pytest.approx(rebuilt(model, findings, par, 4.0), abs=1e-12)

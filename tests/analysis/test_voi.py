@@ -55,12 +55,12 @@ def test_useless_test_has_no_value():
     assert row["p_action_change"] == 0
 
 
-def test_already_observed_has_zero_value():
+def test_an_already_observed_test_is_listed_apart_never_ranked():
     voi = compute_voi(tiny(), "d", "yes", {"x": 1}, [CandidateTest("x", ("x",), cost=3.0)], U)
-    row = voi.table.iloc[0]
-    assert row["status"] == "already observed"
-    assert row[["mutual_information", "evsi", "cost", "net_value"]].abs().max() == 0
-    assert voi.what_if.empty
+    assert voi.table.empty and list(voi.done["test"]) == ["x"]
+    assert voi.what_if.empty and voi.next_test is None
+    assert "No further test is worth its cost; recommended:" in voi.summary()
+    assert "Already done (not ranked): x." in voi.summary()
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +138,12 @@ def test_to_dict_is_json_safe_and_summary(voi):
     assert d["recommended_action"] == voi.action
     assert len(d["table"]) == len(voi.table) and len(d["best_pairs"]) == len(voi.pairs)
     assert d["thresholds"] and d["notice"] == rnbayes.NOTICE
+    assert d["p_progression"] == voi.p_positive and "p_positive" not in d
+    assert all("p_progression_after" in r and "result_states" in r for r in d["what_if"])
+    assert d["utilities_assumed"] == "asymptomatic lesion (default)"
     text = voi.summary()
-    assert voi.table.iloc[0]["test"] in text and "thresholds" in text
+    assert voi.table.iloc[0]["label"] in text and "thresholds" in text
+    assert voi.table.iloc[0]["test"] not in text  # people read labels, not ids
 
 
 def test_tests_subset(model):

@@ -8,11 +8,18 @@ from rnbayes.analysis.voi import value_of_information
 
 PERFUSION_OR_PET = ["dsc_perfusion", "dce_perfusion", "perfusion_session", "asl_perfusion",
                     "fet_pet"]
-EQUIVOCAL = {"months_since_srs": "3_to_9", "primary_histology": "nsclc"}
+# An NSCLC lesion enlarging more than 18 months after SRS: the pooled prior (0.56) moved by the
+# late-window odds ratio (Fujimoto 2017 / base-rate arithmetic) sits near 0.4.  The 3-9-month
+# window used before now carries the early-enlargement odds ratio and is no longer equivocal.
+EQUIVOCAL = {"months_since_srs": "gt_18", "primary_histology": "nsclc"}
+# The five conventional-MRI RN signs now share a read latent and together give LR ~1/9 (as the
+# published reads do), so alone they leave P(TTP) ~0.12; the near-certain RN case adds the
+# peak-RN time window and central-only restricted diffusion.
 NEAR_CERTAIN = {
     "rn": {"enhancement_pattern": "thin_rim", "cut_pepper": "present",
            "crosses_boundary": "present", "clustered_lesions": "present",
-           "shape_change": "present"},
+           "shape_change": "present", "months_since_srs": "9_to_18",
+           "central_restricted_diffusion": "central_only"},
     "ttp": {"enhancement_pattern": "nodular", "months_since_srs": "lt_3",
             "susceptibility_foci": "none", "central_restricted_diffusion": "peripheral_or_solid",
             "patient_history": "prior_ttp_elsewhere"},

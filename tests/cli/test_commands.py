@@ -21,7 +21,8 @@ def test_tests_text(case, capsys):
     assert main(["tests", str(case)]) == 0
     out = capsys.readouterr().out
     assert "case: c1" in out and "What if" in out and "Decision thresholds" in out
-    assert "fet_pet" in out and "follow_up_mri" in out
+    assert "FET PET (TBR and time-activity curve)" in out and "Follow-up MRI in 6-12" in out
+    assert "fet_pet" not in out and "follow_up_mri" not in out  # labels, not ids
 
 
 def test_tests_json_rank_and_subset(case, capsys):

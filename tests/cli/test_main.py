@@ -16,8 +16,9 @@ def test_assess_prints_posterior_contributions_conflict_and_notice(capsys):
     assert main(["assess", str(CASES / "fig1b_nodular.yaml")]) == 0
     out = capsys.readouterr().out
     assert "P(tumour progression)" in out
-    assert "enhancement_pattern = nodular" in out
-    assert "data conflict" in out
+    assert "Enhancement pattern: nodular" in out and "enhancement_pattern" not in out
+    assert "Data conflict" in out
+    assert "Recommended: " in out and "Utilities assumed: asymptomatic lesion (default)" in out
     assert "not a medical device" in out
 
 

@@ -22,7 +22,14 @@ DEFAULT_QUERIES = [
     {"rcbv": 0, "ktrans": 0, "asl_cbf": 0, "bevacizumab": 0},
     {"fet_tbr": 0, "fet_curve": 1, "susceptibility_foci": 1, "follow_up_course": 2},
     {"tumour_vascularity": 0, "mrs_choline": 1},
+    # the nodes added for clinical fidelity: risk-factor children of the diagnosis, the
+    # shared conventional-MRI and FET latents, haemorrhage by histology, adjacent RT
+    {"targeted_therapy": 1, "enhancement_pattern": 0, "cut_pepper": 0},
+    {"srs_platform": 1, "v12_cm3": 1, "haemorrhage": 0, "rcbv": 1},
+    {"fet_tbr": 1, "fet_curve": 0, "delayed_contrast": 0, "prior_radiotherapy": 3},
+    {"conventional_impression": 1, "fet_pattern": 0, "mrs_choline": 0, "targeted_therapy": 2},
 ]
+NEW_NODE_QUERIES = DEFAULT_QUERIES[7:]
 SOFT_QUERY = {"rcbv": np.array([0.7, 0.3]), "enhancement_pattern": 1,
               "central_restricted_diffusion": np.array([0.2, 0.5, 0.3])}
 
@@ -63,7 +70,7 @@ def test_default_network_matches_pgmpy_ve(model, pgmpy_default, evidence):
                                atol=TOL, rtol=0)
 
 
-@pytest.mark.parametrize("evidence", [*DEFAULT_QUERIES[:5], SOFT_QUERY])
+@pytest.mark.parametrize("evidence", [*DEFAULT_QUERIES[:5], *NEW_NODE_QUERIES[:3], SOFT_QUERY])
 def test_default_network_matches_enumeration(model, evidence):
     """Hard evidence, and soft (likelihood) evidence in the last case."""
     net = model.network
@@ -71,6 +78,34 @@ def test_default_network_matches_enumeration(model, evidence):
     ref, ref_pe = net.enumerate_joint(["diagnosis"], evidence)
     np.testing.assert_allclose(post, ref, atol=TOL, rtol=0)
     assert abs(float(p_e) - ref_pe) < TOL
+
+
+def test_default_network_random_evidence_matches_pgmpy_and_enumeration(model, pgmpy_default):
+    """Random hard evidence on any observable or latent node (the new ones included):
+    the posterior of the diagnosis and of a random unobserved node, against pgmpy to 1e-9,
+    and against enumeration where the ancestral set is small enough to sum literally."""
+    _, engine = pgmpy_default
+    net = model.network
+    rng = np.random.default_rng(11)
+    nodes = [n for n in model.nodes if n != "diagnosis"]
+    checked = enumerated = 0
+    for _ in range(12):
+        k = int(rng.integers(1, 7))
+        ev = {n: int(rng.integers(net.card[n])) for n in rng.choice(nodes, size=k, replace=False)}
+        _, p_e = net.query([], ev)
+        if not float(p_e) > 0:
+            continue
+        free = [n for n in model.nodes if n not in ev]
+        for target in ("diagnosis", str(rng.choice(free))):
+            post, _ = net.query([target], ev)
+            np.testing.assert_allclose(post, ve_target(engine, net, target, ev), atol=TOL, rtol=0)
+            anc = net.ancestors([target, *ev])
+            if np.prod([net.card[a] for a in anc if a not in ev], dtype=float) <= 2e6:
+                np.testing.assert_allclose(post, net.enumerate_joint([target], ev)[0],
+                                           atol=TOL, rtol=0)
+                enumerated += 1
+            checked += 1
+    assert checked >= 16 and enumerated >= 4
 
 
 def test_joint_query_over_several_targets(model):

@@ -12,6 +12,7 @@ import pytest
 import rnbayes
 from rnbayes import Case, build_report
 from rnbayes.errors import ParameterError
+from rnbayes.results.render import md_escape
 
 VOID = {"meta", "br", "img", "hr", "input", "link"}
 CASE = Case(evidence={"months_since_srs": "3_to_9", "enhancement_pattern": "thin_rim"},
@@ -74,14 +75,14 @@ def test_case_text_is_escaped(page):
 
 def test_html_contains_every_part_with_the_results_numbers(page, results, model):
     post, voi, sens = results
-    for heading in ("Case findings", "Posterior", "contributions", "Additional tests, ranked",
+    for heading in ("The answer", "Case findings", "What drove it", "Additional tests, ranked",
                     "Test values", "What if", "Decision thresholds",
                     "Sensitivity to the published figures", "Provenance",
-                    "Sources of the priors"):
+                    "Sources of the priors", "Identifiers behind the labels"):
         assert heading in page, heading
     assert page.count("Sensitivity to the published figures") == 1
     assert model.digest in page and rnbayes.NOTICE in page and "pgmpy_version" in page
-    assert "FET PET" in page and "treat_as_necrosis" in page
+    assert "FET PET" in page and "Treat as radiation necrosis" in page
     assert page.index("extra here") < page.index("Provenance")
     assert f"{post.p_progression:.3f}" in page and f"{sens.interval.low:.3f}" in page
     assert f"{voi.evpi:.2f}" in page
@@ -90,13 +91,13 @@ def test_html_contains_every_part_with_the_results_numbers(page, results, model)
 def test_markdown_and_json_carry_the_results(results):
     post, voi, sens = results
     md = build_report(post, voi, case=CASE, format="md")
-    assert md.startswith("# rnbayes report: case <b>7</b>")
-    assert "## Additional tests, ranked" in md and "| test |" in md and rnbayes.NOTICE in md
+    assert md.startswith("# rnbayes report: case &lt;b&gt;7&lt;/b&gt;")
+    assert "## Additional tests, ranked" in md and "| test |" in md
     assert f"P(tumour progression) = {post.p_progression:.3f}" in md
     for label, net in zip(voi.table["label"], voi.table["net_value"]):
-        assert f"| {label} |" in md and f"{net:.3f}" in md
+        assert f"| {md_escape(label)} |" in md and f"{net:.2f}" in md
     data = json.loads(build_report(post, voi, sens, case=CASE, format="json"))
-    assert data["case"]["notes"] == CASE.notes
+    assert data["case"]["notes"] == CASE.notes and "path" not in data["case"]
     assert data["posterior"] == json.loads(json.dumps(post.to_dict()))
     assert data["value_of_information"] == json.loads(json.dumps(voi.to_dict()))
     assert data["sensitivity"]["interval"]["low"] == sens.interval.low

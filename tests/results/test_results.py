@@ -95,3 +95,22 @@ def test_html_tables_escape_what_users_wrote():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert jsonable({"a": np.nan, "b": np.int64(2), "c": (np.float32(0.5),)}) == \
         {"a": None, "b": 2, "c": [0.5]}
+
+
+def test_the_audit_keeps_the_contract(model):
+    """The audit has no case: its evidence is empty; everything else as for the others."""
+    a = model.audit()
+    assert isinstance(a, Result) and a == model.audit() and a != model.posterior({})
+    d = json.loads(json.dumps(a.to_dict()))
+    assert d["notice"] == NOTICE and d["model"]["digest"] == model.digest == a.model_digest
+    assert d["evidence"] == {} and d["passed"] is True and len(d["tests"]) == len(a.table)
+    assert {"strata", "combinations", "directions", "failures", "comparators"} <= set(d)
+    frame = a.to_frame()
+    frame.iloc[0, 0] = "changed"
+    assert a.to_frame().iloc[0, 0] != "changed"
+    assert NOTICE in a.summary() and str(a) == a.summary() and "PASSED" in a.summary()
+    html = a._repr_html_()
+    assert html.count("<table") == 4 and "Research use only" in html and "&lt;=9 months" in html
+    assert repr(a).startswith("Audit(passed=True")
+    with pytest.raises(TypeError):
+        hash(a)

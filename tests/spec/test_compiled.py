@@ -22,7 +22,10 @@ def test_with_records_is_one_line_and_changes_the_digest(model):
     what_if = model.with_records({"p_ttp_enlarging_lesion": 0.5})
     after = what_if.posterior(THIN_RIM)
     assert what_if.digest != model.digest and after.model_digest == what_if.digest
-    assert after.p_progression > before
+    # the pooled prior is 0.562: 0.5 lowers P(TTP | thin rim), a higher prior raises it
+    assert model.prior_progression > 0.5 and after.p_progression < before
+    higher = model.with_records({"p_ttp_enlarging_lesion": 0.7}).posterior(THIN_RIM)
+    assert higher.p_progression > before
     assert model.posterior(THIN_RIM).p_progression == before  # the original is untouched
     assert isinstance(what_if, rnbayes.Model)
 
@@ -39,7 +42,7 @@ def test_prior_follows_the_overridden_record(model):
 
 def test_overriding_an_odds_ratio_and_a_dirichlet(model):
     late = {"months_since_srs": "gt_18"}
-    stronger = model.with_records({"or_months_gt_9": 4.0})
+    stronger = model.with_records({"or_months_gt_18": 4.0})
     assert stronger.posterior(late).p_progression > model.posterior(late).p_progression
     rim = model.records["enhancement_given_rn"].states
     flat = {s: 1 / len(rim) for s in rim}
@@ -51,19 +54,19 @@ def test_overriding_an_odds_ratio_and_a_dirichlet(model):
 def test_a_record_object_replaces_the_record(model):
     new = parse_record("mine.yaml", "dsc_sensitivity", {
         "quantity": "q", "basis": "judgement", "rationale": "a what-if",
-        "distribution": {"family": "beta", "mean": 0.85, "n_eff": 20}})
+        "distribution": {"family": "beta", "mean": 0.8, "n_eff": 20}})
     m = model.with_records({"dsc_sensitivity": new})
     assert m.records["dsc_sensitivity"] is new
-    ev = {"haemorrhage": 1, "bevacizumab": 1}  # no masking: sensitivity is the record
-    joint, _ = m.network.query(["diagnosis", "rcbv"], ev)
-    assert abs(joint[1, 0] / joint[1].sum() - 0.85) < 1e-12
+    # calibrate: marginal -- the sensitivity over the maskers' case mix is the record
+    joint, _ = m.network.query(["diagnosis", "rcbv"], {})
+    assert abs(joint[1, 0] / joint[1].sum() - 0.8) < 1e-12
 
 
 @pytest.mark.parametrize("overrides, pattern", [
     ({"p_ttp_enlargin_lesion": 0.5}, r"record ids of this model\. Got 'p_ttp_enlargin_lesion'"
                                       r" instead\. Did you mean 'p_ttp_enlarging_lesion'\?"),
     ({"p_ttp_enlarging_lesion": 1.5}, r"a number in \(0, 1\) for the beta record"),
-    ({"or_months_gt_9": 0}, r"a number > 0 for the lognormal odds-ratio record"),
+    ({"or_months_9_to_18": 0}, r"a number > 0 for the lognormal odds-ratio record"),
     ({"enhancement_given_rn": 0.5}, r"a mapping of each of .* for the dirichlet record"),
 ])
 def test_bad_overrides_are_parameter_errors(model, overrides, pattern):

@@ -8,12 +8,14 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from rnbayes.spec.distributions import (
+    Z95,
     beta_from_ci,
     beta_from_counts,
     beta_from_n_eff,
     dirichlet_from_counts,
     dirichlet_from_mean,
     lognormal_from_ci,
+    lognormal_from_sigma,
 )
 
 
@@ -43,7 +45,20 @@ def test_n_eff_is_the_concentration():
 def test_lognormal_from_ci_puts_the_interval_at_its_quantiles():
     p = lognormal_from_ci(1.5, 0.8, 2.9)
     assert math.isclose(math.exp(p["mu"]), 1.5)
-    # sigma = log width / 3.92: the reported interval sits at about the 2.5% and 97.5%
-    # quantiles when it is symmetric on the log scale
-    q = stats.norm.cdf((math.log(2.9) - math.log(0.8)) / 2, scale=p["sigma"])
-    assert abs(q - 0.975) < 0.001
+    # each end of the interval sits exactly at the 2.5% or 97.5% point of its side
+    assert math.isclose(stats.norm.cdf(math.log(0.8), p["mu"], p["sigma_lo"]), 0.025)
+    assert math.isclose(stats.norm.cdf(math.log(2.9), p["mu"], p["sigma_hi"]), 0.975)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.05, 20.0), st.floats(1.01, 10.0), st.floats(1.01, 10.0))
+def test_lognormal_sides_follow_their_own_interval_ends(median, down, up):
+    p = lognormal_from_ci(median, median / down, median * up)
+    assert math.isclose(p["sigma_lo"] * Z95, math.log(down), rel_tol=1e-9)
+    assert math.isclose(p["sigma_hi"] * Z95, math.log(up), rel_tol=1e-9)
+    assert (p["sigma_lo"] < p["sigma_hi"]) == (down < up) or math.isclose(down, up)
+
+
+def test_lognormal_from_sigma_is_symmetric():
+    p = lognormal_from_sigma(2.0, 0.4)
+    assert p == {"mu": math.log(2.0), "sigma_lo": 0.4, "sigma_hi": 0.4}

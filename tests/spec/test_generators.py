@@ -27,7 +27,8 @@ def tiny():
 
 
 def test_registry_holds_one_class_per_generator():
-    assert set(GENERATORS) == {"table", "logodds", "noisy_max", "noisy_or", "latent_test"}
+    assert set(GENERATORS) == {"table", "logodds", "noisy_max", "noisy_or", "latent_test",
+                               "risk_factor"}
     for name, cls in GENERATORS.items():
         assert cls.name == name and cls.schema["type"] == "object"
 
@@ -36,17 +37,60 @@ def test_registry_holds_one_class_per_generator():
     ("rcbv", "dsc_sensitivity", "dsc_specificity"),
     ("ktrans", "dce_sensitivity", "dce_specificity"),
     ("asl_cbf", "asl_sensitivity", "asl_specificity"),
+    ("mrs_choline", "mrs_sensitivity", "mrs_specificity"),
+    ("fet_tbr", "fet_tbr_sensitivity", "fet_tbr_specificity"),
+    ("fet_curve", "fet_curve_sensitivity", "fet_curve_specificity"),
 ])
-def test_latent_perfusion_keeps_each_tests_published_accuracy(model, node, sens, spec):
-    ev = {"haemorrhage": model.states("haemorrhage").index("absent"),
-          "bevacizumab": model.states("bevacizumab").index("no")}
-    joint, _ = model.network.query(["diagnosis", node], ev)
+def test_latent_tests_keep_each_tests_published_accuracy_as_the_marginal(model, node, sens, spec):
+    """Pooled accuracy is a marginal over the studies' case mix: with the maskers (blood
+    products, bevacizumab) unobserved, the implied sensitivity and specificity are the
+    records' exactly."""
+    joint, _ = model.network.query(["diagnosis", node], {})
     cond = joint / joint.sum(axis=1, keepdims=True)
-    d, s = model.states("diagnosis"), model.states(node)
-    assert math.isclose(cond[d.index("tumour_progression"), s.index("elevated")],
-                        model.records[sens].point(), abs_tol=1e-12)
-    assert math.isclose(cond[d.index("radiation_necrosis"), s.index("not_elevated")],
-                        model.records[spec].point(), abs_tol=1e-12)
+    d = model.states("diagnosis")
+    k = model.states(node).index(model.spec.nodes[node].cpt.positive)
+    assert math.isclose(cond[d.index("tumour_progression"), k], model.records[sens].point(),
+                        abs_tol=1e-12)
+    assert math.isclose(cond[d.index("radiation_necrosis"), 1 - k], model.records[spec].point(),
+                        abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("node", ["rcbv", "ktrans", "asl_cbf"])
+def test_masking_still_acts_per_case(model, node):
+    """Blood products lower the sensitivity where they are present, and the case without
+    them is above the published marginal."""
+    h = model.states("haemorrhage")
+    d = model.states("diagnosis").index("tumour_progression")
+    k = model.states(node).index("elevated")
+
+    def sn(ev):
+        joint, _ = model.network.query(["diagnosis", node], ev)
+        return (joint / joint.sum(axis=1, keepdims=True))[d, k]
+
+    clean, bleeding = sn({"haemorrhage": h.index("absent")}), sn({"haemorrhage": h.index("present")})
+    rec = model.records_for(node)[0].point()
+    assert bleeding < rec < clean
+
+
+@pytest.mark.parametrize("node, ttp, rn", [
+    ("enhancement_pattern", "enhancement_given_ttp", "enhancement_given_rn"),
+    ("cut_pepper", "cut_pepper_given_ttp", "cut_pepper_given_rn"),
+    ("crosses_boundary", "crosses_boundary_given_ttp", "crosses_boundary_given_rn"),
+    ("clustered_lesions", "clustered_given_ttp", "clustered_given_rn"),
+    ("shape_change", "shape_change_given_ttp", "shape_change_given_rn"),
+])
+def test_conventional_signs_keep_their_frequencies_under_the_shared_latent(model, node, ttp, rn):
+    joint, _ = model.network.query(["diagnosis", node], {})
+    cond = joint / joint.sum(axis=1, keepdims=True)
+    d = model.states("diagnosis")
+    for rid, cls in ((ttp, "tumour_progression"), (rn, "radiation_necrosis")):
+        rec = model.records[rid]
+        if rec.family == "dirichlet":
+            want = [rec.point()[rec.states.index(s)] for s in model.states(node)]
+        else:
+            i = model.states(node).index("present")
+            want = [rec.point() if j == i else 1 - rec.point() for j in range(2)]
+        np.testing.assert_allclose(cond[d.index(cls)], want, atol=1e-12)
 
 
 def test_latent_test_keeps_accuracy_in_the_tiny_network(tiny):

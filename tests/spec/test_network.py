@@ -83,8 +83,19 @@ def test_order_keeps_a_parents_first_file_as_written_and_finds_cycles(model):
     (lambda d: d["nodes"]["rcbv"]["cpt"].__setitem__("sensitivity", "no_such_record"),
      SemanticError, r"nodes\.rcbv\.cpt\.sensitivity: expected the id of a beta record; "
                     r"got 'no_such_record'"),
-    (lambda d: d["nodes"]["enhancement_pattern"]["cpt"]["rows"].pop(), SemanticError,
+    (lambda d: d["nodes"]["follow_up_course"]["cpt"]["rows"].pop(), SemanticError,
      r"matches 0 rows"),
+    (lambda d: d["nodes"]["cut_pepper"].__setitem__("parents", ["conventional_impression",
+                                                                 "haemorrhage"]),
+     SemanticError, r"cut_pepper\.cpt\.given_positive: .*only parent"),
+    (lambda d: d["nodes"]["rcbv"]["cpt"].__setitem__("calibrate", "sometimes"), SchemaError,
+     r"rcbv\.cpt\.calibrate: must be one of \['conditional', 'marginal'\]; got 'sometimes'"),
+    (lambda d: d["nodes"]["targeted_therapy"]["cpt"]["effects"].__setitem__("none", "or_v12_gt_10"),
+     SemanticError, r"targeted_therapy\.cpt\.effects: one state must be the reference"),
+    (lambda d: d["nodes"]["srs_platform"]["cpt"]["effects"].__setitem__("cyberknife", "or_v12_gt_10"),
+     SemanticError, r"srs_platform\.cpt\.effects\.cyberknife: 'cyberknife' is not a state"),
+    (lambda d: d["nodes"]["v12_cm3"].__setitem__("parents", ["months_since_srs"]), SemanticError,
+     r"v12_cm3\.cpt\.outcome: a risk_factor node needs one binary parent"),
     (lambda d: d.__setitem__("target", "diagnosiss"), SemanticError,
      r"'diagnosiss' is not a declared"),
     (lambda d: d["nodes"]["rcbv"]["measure"].__setitem__("cutpoints", [2.1, 1.0]), SchemaError,
@@ -146,5 +157,5 @@ def test_latent_must_be_able_to_reproduce_test_accuracy(spec_copy):
     net, pri = spec_copy
     edit_yaml(pri / "accuracy.yaml", lambda d: d["records"]["vascularity_high_given_ttp"][
         "distribution"].__setitem__("mean", 0.6))
-    with pytest.raises(SemanticError, match="cannot reproduce this test's sensitivity"):
+    with pytest.raises(SemanticError, match="cannot reproduce this test's published accuracy"):
         rnbayes.load_model(net, pri)

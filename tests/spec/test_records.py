@@ -25,10 +25,29 @@ def test_beta_from_counts_is_jeffreys():
     assert math.isclose(r.point(), 18.5 / 22)
 
 
-def test_lognormal_quantile_matches_sigma():
+def test_lognormal_from_symmetric_ci():
+    r = rec({"family": "lognormal", "median": 2.0, "ci95": [0.5, 8.0]})
+    assert math.isclose(r.point(), 2.0)
+    assert math.isclose(r.quantile(0.025), 0.5, rel_tol=1e-9)
+    assert math.isclose(r.quantile(0.975), 8.0, rel_tol=1e-9)
+    assert math.isclose(r.params["sigma_lo"], r.params["sigma_hi"], rel_tol=1e-12)
+
+
+def test_lognormal_honours_an_asymmetric_ci():
+    # the immunotherapy record: median 1 with the reciprocal of He 2020's HR interval; a
+    # symmetrised interval would have put 0.46-2.19 on the table instead of 0.36-1.72
     r = rec({"family": "lognormal", "median": 1.0, "ci95": [0.36, 1.72]})
     assert math.isclose(r.point(), 1.0)
-    assert math.isclose(r.quantile(0.975), math.exp(r.params["sigma"] * 1.959963984540054))
+    assert math.isclose(r.quantile(0.025), 0.36, rel_tol=1e-9)
+    assert math.isclose(r.quantile(0.975), 1.72, rel_tol=1e-9)
+    draws = r.sample(np.random.default_rng(4), 200_000)
+    lo, med, hi = np.quantile(draws, [0.025, 0.5, 0.975])
+    assert abs(med - 1.0) < 0.01 and abs(lo - 0.36) < 0.01 and abs(hi - 1.72) < 0.03
+
+
+def test_lognormal_from_sigma_is_symmetric_on_the_log_scale():
+    r = rec({"family": "lognormal", "median": 0.5, "sigma": 0.7})
+    assert math.isclose(r.quantile(0.025) * r.quantile(0.975), 0.25, rel_tol=1e-9)
 
 
 def test_dirichlet_mean_and_samples():
@@ -74,6 +93,7 @@ def test_records_cannot_be_changed():
 @pytest.mark.parametrize("dist, value, point", [
     ({"family": "beta", "mean": 0.3, "ci95": [0.2, 0.4]}, 0.6, 0.6),
     ({"family": "lognormal", "median": 2.0, "sigma": 0.4}, 5.0, 5.0),
+    ({"family": "lognormal", "median": 1.0, "ci95": [0.36, 1.72]}, 2.0, 2.0),
     ({"family": "dirichlet", "counts": {"a": 3, "b": 7}}, {"a": 0.5, "b": 0.5}, [0.5, 0.5]),
 ])
 def test_with_point_moves_the_centre_and_keeps_the_spread(dist, value, point):
@@ -83,7 +103,8 @@ def test_with_point_moves_the_centre_and_keeps_the_spread(dist, value, point):
     if r.family == "beta":
         assert math.isclose(w.params["a"] + w.params["b"], r.params["a"] + r.params["b"])
     elif r.family == "lognormal":
-        assert w.params["sigma"] == r.params["sigma"]
+        assert (w.params["sigma_lo"], w.params["sigma_hi"]) == (r.params["sigma_lo"],
+                                                                r.params["sigma_hi"])
     else:
         assert math.isclose(sum(w.params["alpha"]), sum(r.params["alpha"]))
     assert "what_if" in w.raw and "what_if" not in r.raw

@@ -19,8 +19,11 @@ import rnbayes
 from rnbayes.errors import CaseFileError, SchemaError, SemanticError, SpecError
 from rnbayes.spec import schema
 from rnbayes.spec.catalog import load_catalog
+from rnbayes.spec.comparators import load_comparators
 from rnbayes.spec.generators import GENERATORS, network_schema
-from rnbayes.spec.records import load_records
+from rnbayes.spec.labels import load_labels
+from rnbayes.spec.pooling import load_pooling
+from rnbayes.spec.records import document_kind, load_records
 from rnbayes.spec.utilities import load_utilities
 from tests.helpers import ROOT
 
@@ -48,6 +51,12 @@ def load(kind: str, path: Path, tmp_path: Path) -> object:
         return load_catalog(path)
     if kind == "utilities":
         return load_utilities(path)
+    if kind == "pooling":
+        return load_pooling(path)
+    if kind == "audit":
+        return load_comparators(path)
+    if kind == "labels":
+        return load_labels(path)
     return rnbayes.load_case(path)
 
 
@@ -69,16 +78,23 @@ def test_bad_document_is_one_clear_line(path, tmp_path):
 
 def test_every_kind_of_bad_document_is_covered():
     kinds = {p.parent.name for p in BAD}
-    assert kinds == {"network", "records", "tests", "utilities", "case"}
+    assert kinds == set(schema.KINDS)
     assert len(list((DATA / "bad" / "network").glob("*.yaml"))) >= 10
 
 
 def test_good_documents_load():
     model = rnbayes.load_model(GOOD / "network.yaml", GOOD / "priors")
-    assert set(model.nodes) == {"c", "m", "d", "v", "t", "x", "y", "z"}
+    assert set(model.nodes) == {"c", "m", "d", "v", "t", "x", "y", "z", "u", "w", "r"}
     assert {model.spec.nodes[n].cpt.name for n in model.nodes} == set(GENERATORS)
     assert load_catalog(GOOD / "tests.yaml").ids == ("t_test", "xy_session")
     assert load_utilities(GOOD / "utilities.yaml").reasoning["treat_as_necrosis"]
+    pools = load_pooling(GOOD / "priors" / "pooling.yaml").pools
+    assert {p.method for p in pools.values()} == {"proportion_re", "effect_re", "log_mean_sd",
+                                                  "two_by_two", "odds_chain"}
+    comparators = load_comparators(GOOD / "priors" / "audit.yaml")
+    assert {c.kind for c in comparators.combinations} == {
+        "likelihood_ratio", "less_than_product", "combined_specificity", "bayes_accuracy"}
+    assert len(comparators.directions) == 6 and comparators.tests[0].comparators[1].role == "context"
     case = rnbayes.load_case(GOOD / "case.yaml")
     assert case.utilities == "symptomatic" and case.expected["direction"] == "tumour_progression"
 
@@ -111,3 +127,16 @@ def test_every_shipped_document_declares_schema_version_1():
     assert len(files) > 20
     for f in files:
         assert yaml.safe_load(f.read_text()).get("schema_version") == 1, f
+
+
+def test_the_record_loader_skips_pooling_and_audit_documents():
+    """pooling.yaml and audit.yaml live among the priors but hold no records; each is
+    read (and validated) where it is used."""
+    for f in sorted((ROOT / "priors").glob("*.yaml")) + sorted((GOOD / "priors").glob("*.yaml")):
+        doc = yaml.safe_load(f.read_text())
+        want = {"pooling.yaml": "pooling", "audit.yaml": "audit"}.get(f.name)
+        if want is None:
+            want = "utilities" if "utilities" in doc else "records"
+        assert document_kind(doc) == want, f
+    records = load_records(GOOD / "priors")
+    assert "p_d" in records and "pools" not in records

@@ -63,7 +63,7 @@ def test_resolve_names_files_sets_and_bad_values(tmp_path):
     assert resolve_utilities(None, "f") == load_utilities()
     assert resolve_utilities("symptomatic", "f") == load_utilities("symptomatic")
     with pytest.raises(ParameterError, match=r"The 'utilities' parameter of f must be .*"
-                       r"bundled set name among \['symptomatic'\].*Got 'nonesuch' instead"):
+                       r"bundled set name among \['asymptomatic', 'symptomatic'\].*Got 'nonesuch' instead"):
         resolve_utilities("nonesuch", "f")
     with pytest.raises(ParameterError, match="Got 3 instead"):
         resolve_utilities(3, "f")  # type: ignore[arg-type]
@@ -75,3 +75,28 @@ def test_sensitivity_takes_a_bundled_set_by_name(model):
                             utilities="symptomatic", progress=False)
     assert [t.below for t in s.thresholds] == ["treat_as_necrosis"]
     assert s.action == load_utilities("symptomatic").best_action(s.p_progression)
+
+
+def test_the_default_set_has_a_name_a_setting_and_action_labels():
+    """``--utilities asymptomatic`` names the default file; the setting and the action
+    labels come from the file (data), and reports name it without a machine path."""
+    default = load_utilities()
+    assert load_utilities("asymptomatic") is default or load_utilities("asymptomatic") == default
+    assert resolve_utilities("asymptomatic", "f") == default
+    assert default.describe() == "asymptomatic lesion (default)"
+    assert load_utilities("symptomatic").describe() == "symptomatic lesion"
+    assert default.label("treat_as_progression") == "Treat as tumour progression"
+    assert default.source == "utilities.yaml (bundled)" and "/" not in default.source
+    assert default.to_dict()["assumed"] == "asymptomatic lesion (default)"
+
+
+def test_a_users_file_is_named_by_file_name_and_digest(tmp_path):
+    u = tmp_path / "mine.yaml"
+    u.write_text("utilities:\n"
+                 "  surveillance: {radiation_necrosis: 1, tumour_progression: 0}\n"
+                 "  treat_as_necrosis: {radiation_necrosis: 1, tumour_progression: 0}\n"
+                 "  treat_as_progression: {radiation_necrosis: 0, tumour_progression: 1}\n")
+    mine = load_utilities(u)
+    assert mine.source.startswith("mine.yaml (sha256 ") and str(tmp_path) not in mine.source
+    assert mine.describe() == mine.source and not mine.default
+    assert mine.label("treat_as_necrosis") == "treat as necrosis"  # no label: the id as words

@@ -16,24 +16,27 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..._params import check_int, check_probability_level
+from ..._params import check_choice, check_int, check_probability_level
 from ...results.base import Provenance
 from ...results.sensitivity import Sensitivity
+from ...results.voi import MEASURES
 from ...spec.catalog import Catalog, resolve_catalog
 from ...spec.compiled import CompiledModel
+from ...spec.labels import labels_for
 from ...spec.utilities import Utilities, resolve_utilities
 from ..posterior import p_target
 from .flips import flip_points
-from .parameters import tornado
+from .parameters import tornado, with_labels
 from .prior_curve import context_prior, prior_curve
-from .probabilistic import draw_network, interval, voi_intervals
+from .probabilistic import draw_network, interval
+from .ranking import ranking_robustness
 
 __all__ = ["candidate_tests", "sensitivity"]
 
@@ -51,7 +54,8 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
                 n_draws: int = 10_000, seed: int = 0,
                 utilities: Utilities | str | Path | None = None,
                 catalog: Catalog | str | Path | None = None, level: float = 0.95,
-                progress: bool | None = None) -> Sensitivity:
+                progress: bool | None = None, tests: Iterable[str] | None = None,
+                rank_by: str = "net_value") -> Sensitivity:
     """Uncertainty and sensitivity of one case's P(TTP) to the sourced parameters.
 
     Parameters
@@ -73,6 +77,11 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     progress : bool, optional
         A progress bar on stderr (tqdm) for runs over ~2 s: None (default) shows it only
         on a terminal, False never, True always (a widget in a notebook).
+    tests : iterable of str, optional
+        The tests whose ranking is checked for robustness (default: the whole catalogue),
+        as in :meth:`Model.value_of_information`.
+    rank_by : str
+        The ranking measure, as in :meth:`Model.value_of_information` (default net value).
 
     Returns
     -------
@@ -97,27 +106,33 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     n_draws = check_int(n_draws, "n_draws", caller, minimum=2)
     seed = check_int(seed, "seed", caller, minimum=0)
     level = check_probability_level(level, "level", caller)
+    rank_by = check_choice(rank_by, "rank_by", caller, MEASURES)
     u = resolve_utilities(utilities, caller)
+    cat = resolve_catalog(catalog, caller, model.catalog_path())
+    cat.check(model.nodes, model.spec.latent)
+    chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     ev = model.engine_evidence(findings)
     p_point = p_target(model, ev)[0]
-    tests = {name: [n for n in nodes if n not in ev]
-             for name, nodes in candidate_tests(model, catalog, caller).items()}
-    tests = {name: nodes for name, nodes in tests.items() if nodes}
-    test_nodes = sorted({n for nodes in tests.values() for n in nodes}, key=model.nodes.index)
+    test_nodes = sorted({n for t in chosen for n in t.reveals if n not in ev},
+                        key=model.nodes.index)
     show = progress if progress is not None else sys.stderr.isatty()
-    with tqdm(total=n_draws + 3 + len(tests), disable=not show, delay=2.0, leave=False,
+    with tqdm(total=n_draws + 3 + len(chosen), disable=not show, delay=2.0, leave=False,
               desc="rnbayes sensitivity", unit="step") as bar:
         dn, n_drawn = draw_network(model, ev, test_nodes, n_draws=n_draws, seed=seed,
                                    on_chunk=bar.update)
         p_draws = np.ascontiguousarray(dn.query([model.target])[:, model.positive_index])
         best_point = int(u.best_index(p_point))
         best_draws = u.best_index(p_draws)
-        voi = voi_intervals(model, ev, dn, tests, level, on_test=lambda _: bar.update())
+        ranking, p_no_test = ranking_robustness(model, ev, dn, chosen, u, rank_by, level,
+                                                on_test=lambda _: bar.update())
         bar.update()
+        labels = labels_for(model.network_path)
         table, params = tornado(model, ev, level)
+        table = with_labels(model, labels, table, params)
         bar.update()
-        flips = flip_points(model, ev, table, params, u, p_point)
+        flips = with_labels(model, labels, flip_points(model, ev, table, params, u, p_point),
+                            params)
         bar.update()
         prior_case = context_prior(model, ev)
         lr, curve, prior_flips = prior_curve(p_point, prior_case, u)
@@ -127,6 +142,6 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
         action_shares={a: float(np.mean(best_draws == i)) for i, a in enumerate(u.actions)},
         draws=p_draws, tornado=table, flip_points=flips, prior_curve=curve,
         prior_case=prior_case, likelihood_ratio=lr, prior_thresholds=prior_flips, utilities=u,
-        voi_intervals=voi, n_draws=n_draws, n_records_drawn=n_drawn,
+        ranking=ranking, rank_by=rank_by, p_no_test=p_no_test, n_draws=n_draws, n_records_drawn=n_drawn,
         elapsed=time.perf_counter() - t0, evidence={n: f.given for n, f in findings.items()},
-        provenance=Provenance.of(model.name, model.digest, seed=seed))
+        provenance=Provenance.of(model.name, model.digest, seed=seed), labels=labels)

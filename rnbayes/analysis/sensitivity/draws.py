@@ -49,7 +49,7 @@ def build_subset(model: CompiledModel, values: Values, nodes: Sequence[str],
             continue
         node = model.spec.nodes[name]
         own = {r.id for r in model.records_for(name)}
-        deps = set(node.cpt.depends_on(node))
+        deps = set(node.cpt.depends_on(node, model.spec.nodes))
         if name not in model.given_tables and (own & drawn or deps & changed):
             arr = generate_table(model.spec, model.records, name, values, gen_tables)
             changed.add(name)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ...spec.compiled import CompiledModel
+from ...spec.labels import Labels
 from ...spec.records import Record
 from ...spec.tables import point_values
 from .draws import ancestral_records, drawn_network
@@ -25,6 +26,8 @@ TORNADO_COLUMNS = ["parameter", "source", "low", "high", "swing", "value_low", "
 OR_RANGE = 1000.0
 #: a probability is searched in [EDGE, 1 - EDGE]
 EDGE = 1e-6
+#: a record's quantity longer than this is shown up to its first parenthesis
+LONG = 90
 
 
 @dataclass(frozen=True)
@@ -116,3 +119,34 @@ def tornado(model: CompiledModel, ev: Mapping[str, Any], level: float
     # swings equal to rounding (parameters that do not matter here) keep the record order
     order = table["swing"].round(12).sort_values(ascending=False, kind="stable").index
     return table.loc[order].reset_index(drop=True), params
+
+
+def parameter_label(model: CompiledModel, labels: Labels, par: Parameter) -> str:
+    """A parameter in words: the record's quantity, and for a Dirichlet component the
+    state it is the probability of (``Case mix: time since SRS -- 9 to 18 months``)."""
+    rec = model.records[par.record]
+    quantity = rec.quantity
+    if len(quantity) > LONG and " (" in quantity:  # the main clause; the rest is in JSON
+        quantity = quantity.split(" (", 1)[0] if quantity.index(" (") > 20 else quantity
+    if len(quantity) > LONG and ", " in quantity[:LONG + 20]:
+        quantity = quantity[:quantity.rindex(", ", 0, LONG + 20)]
+    if par.component is None:
+        return quantity
+    state = (rec.states or ())[par.component]
+    homes = [n for n in model.nodes if state in model.states(n)
+             and any(r.id == rec.id for r in model.records_for(n))]
+    return f"{quantity} -- {labels.state(homes[0], state) if homes else state}"
+
+
+def with_labels(model: CompiledModel, labels: Labels, table: pd.DataFrame,
+                params: Sequence[Parameter]) -> pd.DataFrame:
+    """``table`` (keyed by ``parameter``) with ``label`` (the parameter in words) and
+    ``unit`` (probability or odds ratio) after ``parameter``."""
+    by_name = {p.name: p for p in params}
+    out = table.copy()
+    names = list(out["parameter"])
+    at = list(out.columns).index("parameter") + 1
+    out.insert(at, "label", [parameter_label(model, labels, by_name[n]) for n in names])
+    out.insert(at + 1, "unit", ["odds ratio" if model.records[by_name[n].record].family
+                                == "lognormal" else "probability" for n in names])
+    return out

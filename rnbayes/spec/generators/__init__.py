@@ -13,11 +13,11 @@ from importlib import resources
 from typing import Any
 
 from ..schema import SCHEMA_VERSION, schema_text
-from . import latent_test, logodds, noisy, table
+from . import latent_test, logodds, noisy, risk_factor, table
 from .base import GENERATORS, BuildContext, CheckContext, Generator, parse_cpt, register
 
 __all__ = ["GENERATORS", "BuildContext", "CheckContext", "Generator", "latent_test", "logodds",
-           "network_schema", "noisy", "parse_cpt", "register", "table"]
+           "network_schema", "noisy", "parse_cpt", "register", "risk_factor", "table"]
 
 
 def generator_defs() -> dict[str, Any]:

@@ -8,7 +8,8 @@ generator is one registered class that holds everything about it:
 * :meth:`Generator.parse` -- the typed object from a schema-valid mapping;
 * :meth:`Generator.check` -- its semantic checks (stage 2: parents, states, records);
 * :meth:`Generator.refs` -- the record references it holds, with their paths;
-* :meth:`Generator.depends_on` -- other tables it reads (they are built first);
+* :meth:`Generator.depends_on` -- other tables it reads (they are built first; a
+  parameter draw that changes one of them rebuilds this table too);
 * :meth:`Generator.build` -- the table, batched over parameter draws.
 
 Every generator works on a batch of parameter values at once: ``values(record_id)``
@@ -108,8 +109,10 @@ class Generator(ABC):
     def refs(self) -> tuple[tuple[str, DistributionRef | str], ...]:
         """Every ``(path below cpt, reference)`` this generator holds, in spec order."""
 
-    def depends_on(self, node: NodeLike) -> tuple[str, ...]:
-        """Nodes whose tables this one is derived from (none by default)."""
+    def depends_on(self, node: NodeLike, nodes: Mapping[str, NodeLike]) -> tuple[str, ...]:
+        """Nodes whose tables this one is derived from (none by default); ``nodes`` is
+        every node of the network (a table built from a marginal depends on every
+        ancestor)."""
         return ()
 
     @abstractmethod
@@ -141,6 +144,19 @@ def register(cls: type[Generator]) -> type[Generator]:
 def parse_cpt(raw: Mapping[str, Any]) -> Generator:
     """The registered generator named by ``raw["generator"]``, parsed."""
     return GENERATORS[raw["generator"]].parse(raw)
+
+
+def point_values(records: Mapping[str, Record]) -> Values:
+    """``values`` returning each record's point value with a batch axis of 1."""
+    cache: dict[str, np.ndarray] = {}
+
+    def values(rid: str) -> np.ndarray:
+        if rid not in cache:
+            v = np.asarray(records[rid].point(), dtype=float)
+            cache[rid] = v.reshape(1, *v.shape)
+        return cache[rid]
+
+    return values
 
 
 def broadcast_batch(*arrays: np.ndarray) -> int:

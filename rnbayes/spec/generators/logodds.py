@@ -54,7 +54,7 @@ class LogOdds(Generator):
                 *((f"effects.{p}.{s}", r) for p, eff in self.effects.items()
                   for s, r in eff.items()))
 
-    def depends_on(self, node: NodeLike) -> tuple[str, ...]:
+    def depends_on(self, node: NodeLike, nodes: Mapping[str, NodeLike]) -> tuple[str, ...]:
         return tuple(node.parents) if self.calibrate == "marginal" else ()
 
     def check(self, ctx: CheckContext) -> None:
