@@ -5,14 +5,13 @@ atomically without ever replacing a file the user has unless asked (``--force``)
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .._files import atomic_stream, atomic_write
 from .._params import check_int, check_probability_level, fail
 from ..errors import CohortError
 
@@ -63,13 +62,17 @@ def check_level(value: float, command: str) -> None:
     check_probability_level(value, "--level", f"rnbayes {command}")
 
 
-def check_output(path: str | None, command: str, force: bool) -> None:
-    """An output file must be in an existing folder and, unless ``force``, not exist yet."""
+def check_output(path: str | None, command: str, force: bool,
+                 inputs: tuple[str | None, ...] = (), option: str = "--output") -> None:
+    """An output file must be in an existing folder, must not be one of the ``inputs``
+    (not even with ``force``) and, unless ``force``, must not exist yet."""
     if path is None:
         return
     p = Path(path)
+    if any(i is not None and Path(i).resolve() == p.resolve() for i in inputs):
+        raise fail(option, f"rnbayes {command}", "a file that is not one of the inputs", path)
     if not p.parent.resolve().is_dir():
-        raise fail("--output", f"rnbayes {command}", "a path in an existing folder", path,
+        raise fail(option, f"rnbayes {command}", "a path in an existing folder", path,
                    f" (no folder {str(p.parent)!r})")
     if p.is_dir():
         raise CohortError(f"{str(p)!r} is a folder; give a file name")
@@ -78,52 +81,22 @@ def check_output(path: str | None, command: str, force: bool) -> None:
                           "replace it")
 
 
-def file_mode() -> int:
-    """The mode a new file normally gets (0666 less the umask); a temporary file starts
-    private (0600) and is given this before it is renamed into place."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 @contextmanager
 def atomic_output(path: str | None) -> Any:
-    """A text stream for ``path`` (stdout when None) written to a temporary file beside it
-    and renamed into place only when the block finishes without an error."""
+    """A text stream for ``path`` (stdout when None), written through a temporary file
+    renamed into place only when the block finishes without an error."""
     if path is None:
         yield sys.stdout
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-@contextmanager
-def atomic_path(path: str) -> Any:
-    """A temporary file name beside ``path``, renamed to it when the block succeeds (for
-    writers that take a file name, such as Parquet)."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_stream(path) as fh:
+        yield fh
 
 
 def write_text(path: str | None, text: str) -> None:
-    with atomic_output(path) as fh:
-        fh.write(text)
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(path, text)
 
 
 def note(message: str) -> None:

@@ -7,11 +7,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .._files import atomic_path
 from .._params import check_int
 from ..errors import CohortError
 from ._cohort import (
     atomic_output,
-    atomic_path,
     check_output,
     cohort_command,
     model_of,

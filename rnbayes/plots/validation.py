@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-#: one colour per diagnosis in every plot
-COLOURS = {"tumour_progression": "#d8533b", "radiation_necrosis": "#3b7dd8"}
-MODEL_COLOUR = "#222222"
-_FALLBACK = ("#3b7dd8", "#d8533b")  # negative, positive for other labels
+from . import colours
+
+#: one colour per diagnosis, the same as in every other plot (plots/colours.py)
+COLOURS = {"tumour_progression": colours.TTP, "radiation_necrosis": colours.RN}
+MODEL_COLOUR = colours.DARK
+_FALLBACK = (colours.RN, colours.TTP)  # negative, positive for other labels
 
 
 def outcome_colours(labels: tuple[str, ...]) -> tuple[str, str]:

@@ -1,19 +1,18 @@
 """Reports written to files: one case (with a Markdown report's charts as PNG files beside
 it), or several cases combined into one document with a summary table first.
 
-Files are written atomically -- to a temporary file in the same folder, then renamed --
-so a failure never leaves a truncated report where a good one was.
+Files are written atomically (:mod:`rnbayes._files`) -- to a temporary file in the same
+folder, then renamed -- so a failure never leaves a truncated report where a good one was.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._files import atomic_write
 from .._params import check_choice
 from .._provenance import NOTICE, timestamp
 from ..results.compare import Comparison
@@ -45,18 +44,6 @@ def format_of(path: str | Path, format: str | None, caller: str = "write_report"
         return check_choice(format, "format", caller, FORMATS)
     suffix = Path(path).suffix.lower().lstrip(".")
     return {"md": "md", "markdown": "md", "json": "json"}.get(suffix, "html")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save(path: str | Path, doc: Document) -> tuple[Path, ...]:

@@ -10,8 +10,6 @@ document form is the ``records.json`` schema, so the folder loads like the bundl
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from .._files import atomic_write
 from ..errors import CohortError
 from .records import Record, is_utilities, parse_record, record_files
 from .yamlio import load_yaml
@@ -111,18 +110,8 @@ def write_priors(folder: str | Path, records: Mapping[str, Record], *,
         raise CohortError(f"{str(out)!r} already holds {', '.join(clash)}; choose another "
                           "folder or allow overwriting (--force)")
     out.mkdir(parents=True, exist_ok=True)
-    mask = os.umask(0)
-    os.umask(mask)
     written = []
     for name, text in texts.items():
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o666 & ~mask)  # a temporary file starts private (0600)
-            os.replace(tmp, out / name)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        atomic_write(out / name, text)
         written.append(out / name)
     return written

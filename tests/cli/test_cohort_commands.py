@@ -115,6 +115,12 @@ def test_nothing_is_replaced_or_half_written(files, capsys, tmp_path):
     assert "already holds accuracy.yaml" in lines(capsys)[0]
     assert (tmp_path / "priors" / "accuracy.yaml").read_text() == "mine"
     assert main(["score", str(files / "lesions.csv"), "-o", str(out), "--force"]) == 0
+    before = (files / "lesions.csv").read_bytes()
+    for args in (["-o", str(files / "lesions.csv"), "--force"],
+                 ["-o", str(out), "--errors", str(out), "--force"]):
+        assert main(["score", str(files / "lesions.csv"), *args]) == 2
+        assert "not one of the inputs" in lines(capsys)[-1]
+    assert (files / "lesions.csv").read_bytes() == before
 
 
 def test_a_large_csv_is_streamed_in_chunks(files, capsys, tmp_path, monkeypatch):

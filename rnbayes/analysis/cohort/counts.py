@@ -10,7 +10,10 @@ and how to read the record's counts off them:
   record is used);
 * a ``latent_test`` sensitivity (specificity): the test's positive (negative) readings
   among lesions of the positive (negative) target state with no masker present -- what
-  the generator keeps the test's accuracy at;
+  the generator keeps the test's accuracy at (every lesion of the class with
+  ``calibrate: marginal``, whose published accuracy is a marginal over the case mix); a
+  child given per-class distributions (``given_positive`` / ``given_negative``): its
+  counts among the lesions of each class;
 * a ``logodds`` baseline: the outcome's counts (``calibrate: marginal``, the marginal
   P(outcome) over the case mix) or its counts at every parent's reference state
   (``calibrate: reference``).
@@ -86,11 +89,15 @@ def _table_sources(model: CompiledModel, node: str) -> dict[str, Source]:
 def _latent_test_sources(model: CompiledModel, node: str) -> dict[str, Source]:
     gen = model.spec.nodes[node].cpt
     target = model.spec.nodes[gen.latent].parents[0]  # type: ignore[attr-defined]
-    masks = [(m.parent, m.state) for m in gen.masking]  # type: ignore[attr-defined]
+    if gen.per_class:  # type: ignore[attr-defined]
+        return _per_class_sources(model, node, target)
+    # masked lesions count for neither record, except where the published accuracy is a
+    # marginal over the case mix (calibrate: marginal): then every lesion of the class counts
+    masks = [] if gen.marginal else [(m.parent, m.state) for m in gen.masking]  # type: ignore[attr-defined]
     nodes = (node, target, *dict.fromkeys(p for p, _ in masks))
     out = {}
     # sensitivity: positive readings among the positive class; specificity: negative
-    # readings among the negative class; lesions with a masker present count for neither
+    # readings among the negative class
     for rid, positive_class in ((gen.sensitivity, True), (gen.specificity, False)):  # type: ignore[attr-defined]
         mapping = []
         for cfg in _configs(model, nodes):
@@ -101,6 +108,28 @@ def _latent_test_sources(model: CompiledModel, node: str) -> dict[str, Source]:
             reads_positive = cfg[node] == gen.positive  # type: ignore[attr-defined]
             mapping.append(0 if reads_positive == positive_class else 1)
         out[rid] = Source(nodes, tuple(mapping))
+    return out
+
+
+def _per_class_sources(model: CompiledModel, node: str, target: str) -> dict[str, Source]:
+    """A child given its distribution under each class of the target (``given_positive``,
+    ``given_negative``): the child's counts among the lesions of that class."""
+    gen = model.spec.nodes[node].cpt
+    nodes = (node, target)
+    out = {}
+    for ref, positive_class in ((gen.given_positive, True), (gen.given_negative, False)):  # type: ignore[attr-defined]
+        if not isinstance(ref, (RecordRef, StateRef)):
+            continue  # a fixed distribution
+        states = list(model.records[ref.record].states or ())
+        mapping = []
+        for cfg in _configs(model, nodes):
+            if (cfg[target] == gen.target_positive) != positive_class:  # type: ignore[attr-defined]
+                mapping.append(-1)
+            elif isinstance(ref, RecordRef):
+                mapping.append(states.index(cfg[node]))
+            else:
+                mapping.append(0 if cfg[node] == ref.state else 1)
+        out[ref.record] = Source(nodes, tuple(mapping))
     return out
 
 
