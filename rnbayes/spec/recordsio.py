@@ -19,7 +19,7 @@ import yaml
 
 from .._files import atomic_write
 from ..errors import CohortError
-from .records import Record, is_utilities, parse_record, record_files
+from .records import Record, document_kind, parse_record, record_files
 from .yamlio import load_yaml
 
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -84,8 +84,9 @@ def priors_documents(records: Mapping[str, Record]) -> dict[str, dict[str, Any]]
 
 def write_priors(folder: str | Path, records: Mapping[str, Record], *,
                  copy_from: str | Path | None = None, overwrite: bool = False) -> list[Path]:
-    """Write every record into ``folder`` (one YAML file per original file; utilities files
-    of ``copy_from`` copied alongside, so the folder is a complete priors folder).
+    """Write every record into ``folder`` (one YAML file per original file; the other
+    documents of ``copy_from`` -- utilities, pooling, audit -- copied alongside, so the
+    folder is a complete priors folder).
 
     Nothing is overwritten unless ``overwrite``; each file is written to a temporary file
     and renamed into place, so a failure leaves no half-written file.
@@ -103,7 +104,7 @@ def write_priors(folder: str | Path, records: Mapping[str, Record], *,
                              width=100) for name, doc in priors_documents(records).items()}
     if copy_from is not None:
         for f in record_files(copy_from):
-            if f.name not in texts and is_utilities(load_yaml(f)):
+            if f.name not in texts and document_kind(load_yaml(f)) != "records":
                 texts[f.name] = f.read_text(encoding="utf-8")
     clash = sorted(n for n in texts if (out / n).exists())
     if clash and not overwrite:

@@ -84,6 +84,15 @@ def test_complete_data_add_exactly_the_counted_lesions(model):
     a, b = prior_alpha(model.records["mrs_specificity"])
     new = local.records["mrs_specificity"].params
     assert (new["a"], new["b"]) == pytest.approx((2 * a + k, 2 * b + len(rn) - k), rel=1e-12)
+    k = (rn["cut_pepper"] == "present").sum()  # a per-class finding: its counts among RN
+    a, b = prior_alpha(model.records["cut_pepper_given_rn"])
+    new = local.records["cut_pepper_given_rn"].params
+    assert (new["a"], new["b"]) == pytest.approx((2 * a + k, 2 * b + len(rn) - k), rel=1e-12)
+    mix = model.records["mix_srs_platform"]  # a modifier's mix: its counts over every lesion
+    counts = df["srs_platform"].value_counts()
+    want = 2.0 * prior_alpha(mix) + np.array([counts[s] for s in mix.states])
+    np.testing.assert_allclose(local.records["mix_srs_platform"].params["alpha"], want,
+                               rtol=1e-12)
     p = (df["diagnosis"] == "tumour_progression").sum()
     base = local.records["p_ttp_enlarging_lesion"]
     a, b = prior_alpha(model.records["p_ttp_enlarging_lesion"])
@@ -141,7 +150,7 @@ def test_updated_priors_are_written_loaded_and_never_overwritten(model, em_updat
     _, (local, _) = em_update
     out = tmp_path / "site_priors"
     files = write_priors(out, local.records, copy_from=model.priors_path)
-    assert {f.name for f in files} >= {"accuracy.yaml", "incidence.yaml", "utilities.yaml"}
+    assert {f.name for f in files} == {f.name for f in model.priors_path.glob("*.yaml")}
     again = rnbayes.load_model(model.network_path, out)
     assert again.digest == local.digest
     for node in model.nodes:

@@ -14,13 +14,14 @@ and how to read the record's counts off them:
   ``calibrate: marginal``, whose published accuracy is a marginal over the case mix); a
   child given per-class distributions (``given_positive`` / ``given_negative``): its
   counts among the lesions of each class;
+* a ``risk_factor`` modifier's population mix: the modifier's counts;
 * a ``logodds`` baseline: the outcome's counts (``calibrate: marginal``, the marginal
   P(outcome) over the case mix) or its counts at every parent's reference state
   (``calibrate: reference``).
 
 Everything else is left as published, with the reason (:data:`LEFT_ALONE`): odds ratios
-(a log-odds model's coefficients, not a count), noisy-max cause strengths and masking
-probabilities (they act through a combination of causes), tables of latent nodes (never
+(a log-odds table's or a modifier's coefficients, not a count), noisy-max cause strengths
+and masking probabilities (they act through a combination of causes), tables of latent nodes (never
 observed), and any record also used in one of those ways.
 """
 
@@ -37,7 +38,7 @@ from ...spec.compiled import CompiledModel
 from ...spec.refs import RecordRef, StateRef
 
 LEFT_ALONE = {
-    "odds_ratio": "an odds ratio of a log-odds table (a regression coefficient, not a count)",
+    "odds_ratio": "an odds ratio (a regression coefficient, not a count)",
     "noisy": "a cause strength of a noisy-max/noisy-or table (acts through a combination of "
              "causes, not a count)",
     "masking": "a masking probability of a latent test (acts through the latent, not a count)",
@@ -152,6 +153,20 @@ def _merge(old: Source | None, new: Source) -> Source:
     return Source(old.nodes, tuple(a if a >= 0 else b for a, b in zip(old.state_of, new.state_of)))
 
 
+def _mix_source(model: CompiledModel, node: str) -> dict[str, Source]:
+    """A ``risk_factor`` modifier's population mix: the node's own counts (its marginal is
+    the mix exactly, whatever the odds ratios)."""
+    ref = model.spec.nodes[node].cpt.mix  # type: ignore[attr-defined]
+    if not isinstance(ref, (RecordRef, StateRef)):
+        return {}
+    if isinstance(ref, RecordRef):
+        states = list(model.records[ref.record].states or ())
+        mapping = [states.index(s) for s in model.states(node)]
+    else:
+        mapping = [0 if s == ref.state else 1 for s in model.states(node)]
+    return {ref.record: Source((node,), tuple(mapping))}
+
+
 def record_sources(model: CompiledModel) -> tuple[dict[str, list[Source]], dict[str, str]]:
     """Every record the data can update (with its sources), and every other record with
     the reason it is left as published."""
@@ -162,7 +177,7 @@ def record_sources(model: CompiledModel) -> tuple[dict[str, list[Source]], dict[
             continue
         nd = model.spec.nodes[node]
         kind = nd.cpt.name
-        if nd.latent or kind not in ("table", "latent_test", "logodds"):
+        if nd.latent or kind not in ("table", "latent_test", "logodds", "risk_factor"):
             why = "latent" if nd.latent else ("noisy" if kind.startswith("noisy") else "other")
             left.update({r.id: LEFT_ALONE[why] for r in model.records_for(node)})
             continue
@@ -171,6 +186,9 @@ def record_sources(model: CompiledModel) -> tuple[dict[str, list[Source]], dict[
         elif kind == "latent_test":
             found = _latent_test_sources(model, node)
             left.update({m.probability: LEFT_ALONE["masking"] for m in nd.cpt.masking})  # type: ignore[attr-defined]
+        elif kind == "risk_factor":
+            found = _mix_source(model, node)
+            left.update({r: LEFT_ALONE["odds_ratio"] for r in nd.cpt.effects.values()})  # type: ignore[attr-defined]
         else:
             rid, src = _baseline_source(model, node)
             found = {rid: src}
