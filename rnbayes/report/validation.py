@@ -26,7 +26,7 @@ TRIPOD_ITEMS = {
     "outcome": ("Outcome definition", "not stated (e.g. histopathology, or clinical and "
                                       "radiological follow-up; who decided, blinded or not)"),
     "predictors": ("Predictors available", "not stated"),
-    "missing_data": ("Missing data", "why findings are missing: not stated (e.g. which lesions "
+    "missing_data": ("Missing data", "Why findings are missing: not stated (e.g. which lesions "
                                      "had perfusion or PET, and why)"),
     "not_done": ("Not done", ""),
 }
@@ -231,7 +231,8 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
         counts = ", ".join(f"{_esc(r['group'])} {r['n']:,}" for r in v.by_group.to_dict("records"))
         groups = f"Lesions by {_esc(v.group_name)}: {counts}."
     if v.recorded:
-        shares = ", ".join(f"{_esc(k)} {x:.0%}" for k, x in v.recorded.items())
+        shares = ", ".join(f"{_esc(v.recorded_labels.get(k, k))} {x:.0%}"
+                           for k, x in v.recorded.items())
         groups += f" Findings recorded (share of lesions): {shares}."
     out = [
         (TRIPOD_ITEMS["data_source"][0], item("data_source")),

@@ -80,6 +80,8 @@ class Validation(Result):
         (``by_imaging`` when the groups are the imaging available).
     recorded : mapping
         Each finding's share of lesions in which it was recorded (validation of a cohort).
+    recorded_labels : mapping
+        The words shown to people for those findings (``labels.yaml``; reports use them).
     """
 
     n: int
@@ -96,6 +98,7 @@ class Validation(Result):
     group_name: str = "group"
     notes: tuple[str, ...] = ()
     recorded: Mapping[str, float] = field(default_factory=dict)
+    recorded_labels: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
     _calibration: pd.DataFrame = field(repr=False)
     _net_benefit: pd.DataFrame = field(repr=False)

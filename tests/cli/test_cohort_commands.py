@@ -43,6 +43,7 @@ def test_the_four_commands_work_together(files, capsys, model):
     assert "AUC" in lines(capsys)[-1]
     html = (d / "validation.html").read_text()
     assert "not a medical device" in html and "synthetic" in html
+    assert f"{model.labels.node('rcbv')} " in html  # findings recorded, in people's words
     assert main(["validate", str(d / "lesions.csv"), "--outcome", "diagnosis", "--boot", "0",
                  "-o", str(d / "validation.json")]) == 0
     assert json.loads((d / "validation.json").read_text())["n"] == 1500

@@ -101,7 +101,9 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
     recorded = {node: float(np.mean(used.codes[node] != MISSING)) for node in model.nodes
                 if node in used.codes} if used.n else {}
     local = sum("local_update" in r.raw for r in model.records.values())
-    v = dataclasses.replace(v, recorded=recorded, settings={**v.settings, "local_records": local})
+    v = dataclasses.replace(v, recorded=recorded,
+                            recorded_labels={n: model.labels.node(n) for n in recorded},
+                            settings={**v.settings, "local_records": local})
     left = int(bad.sum()) + int((~ok).sum())
     if left:
         note = (f"{left:,} of {col.n:,} rows left out ({int(bad.sum()):,} with bad "
