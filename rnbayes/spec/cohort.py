@@ -109,11 +109,15 @@ def column_roles(spec: NetworkSpec, names: Sequence[Any], *, columns: Columns | 
 
 
 def _unknown(spec: NetworkSpec, c: str, valid: list[str]) -> str:
+    keep = "carry it through (--keep on the command line, passthrough= in Python)"
     if c in spec.nodes and spec.nodes[c].latent:
-        return (f"column {c!r} is a latent node, which is never observed; drop it or carry it "
-                "through (passthrough)")
+        return f"column {c!r} is a latent node, which is never observed; drop it or {keep}"
+    for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        if sep in c:  # the whole header read as one column
+            return (f"unknown column {c!r}: the file looks separated by {name}; a .csv file "
+                    "must be separated by commas (a .tsv file by tabs)")
     return (f"unknown column {c!r}{suggest(c, valid)} (columns are node names, measurement "
-            "keys or aliases in columns.yaml; carry other columns through with passthrough)")
+            f"keys or aliases in columns.yaml; to keep another column, {keep})")
 
 
 def _check_once(spec: NetworkSpec, evidence: Mapping[str, str]) -> None:

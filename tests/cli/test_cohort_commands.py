@@ -82,6 +82,7 @@ def test_bad_values_are_listed_every_good_row_scored_exit_2(files, capsys, tmp_p
     ("lesion_id,rcbv\n", [], "the table has no rows"),
     ("lesion_id,rcbv_rati\na,2.5\n", [], "unknown column 'rcbv_rati'; did you mean 'rcbv_ratio'"),
     ("lesion_id,rcbv\na,2.5\nb,1\na,3\n", [], "repeats ids: 'a' at rows 1, 3"),
+    ("lesion_id;rcbv\na;2.5\n", [], "the file looks separated by semicolons"),
     ("lesion_id,rcbv,truth\na,2.5,RN\n", ["validate", "--outcome", "truth"],
      "other values at row 1 ('RN')"),
     ("lesion_id,rcbv\na,2.5\n", ["validate", "--outcome", "truth"], "outcome 'truth' is not a"),
