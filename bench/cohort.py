@@ -1,8 +1,8 @@
 """Benchmark: scoring cohorts with the batched engine vs per-row pgmpy and pyAgrum.
 
-Run ``python bench/cohort.py`` (or as part of ``python bench/run.py``); writes
-``bench/COHORT.md``. Set PYTHONPATH to a checkout to time it rather than the installed
-rnbayes. One process; the figures are single runs after a warm-up (pgmpy and pyAgrum on
+Run ``python bench/cohort.py`` (or as part of ``python bench/run.py``); writes the cohort
+section of ``bench/RESULTS.md``. Set PYTHONPATH to a checkout to time it rather than the
+installed rnbayes. One process; the figures are single runs after a warm-up (pgmpy and pyAgrum on
 a sample of the same lesions, per lesion). Not a timed test.
 
 * 1,000,000 synthetic lesions with the realistic missingness of networks/missingness.yaml,
@@ -206,8 +206,27 @@ def write(d: dict, nets: list[dict]) -> str:
               "and contracting only what must stay per row, in chunks on two threads "
               "(`rnbayes/engine/rows.py`).", ""]
     text = "\n".join(lines)
-    Path(__file__).with_name("COHORT.md").write_text(text, encoding="utf-8")
+    into_results(text)
     return text
+
+
+#: the cohort section of bench/RESULTS.md lies between these lines (replaced on each run)
+BEGIN, END = "<!-- cohort: written by bench/cohort.py -->", "<!-- /cohort -->"
+
+
+def into_results(text: str) -> None:
+    """Put the figures into bench/RESULTS.md as its cohort section (headings one level
+    down), replacing the section a previous run wrote, else appending it."""
+    path = Path(__file__).with_name("RESULTS.md")
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    body = "\n".join("#" + ln if ln.startswith("#") else ln for ln in text.splitlines())
+    body = body.replace("## Benchmark: scoring cohorts (issue 12)", "## Scoring cohorts (issue 12)")
+    section = f"{BEGIN}\n{body.strip()}\n{END}\n"
+    if BEGIN in old and END in old:
+        new = old[:old.index(BEGIN)] + section + old[old.index(END) + len(END):].lstrip("\n")
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
+    path.write_text(new, encoding="utf-8")
 
 
 def main() -> int:

@@ -274,7 +274,7 @@ def main() -> int:
                                      bnlearn_draws(net, target, evi),
                                      10 if name == "pathfinder" else 20))
     write(results, full, gum.__version__)
-    import cohort  # batch scoring (issue 12): bench/cohort.py writes bench/COHORT.md
+    import cohort  # batch scoring (issue 12): its section of bench/RESULTS.md
 
     return cohort.main()
 
