@@ -211,3 +211,22 @@ def test_scores_do_not_depend_on_row_order(order):
         b = model.score(df.iloc[list(order)])
     np.testing.assert_allclose(b["p_progression"], a["p_progression"].iloc[list(order)],
                                atol=TOL, rtol=0)
+
+
+def test_every_alias_scores_as_the_name_it_stands_for(model, cohort):
+    from rnbayes.spec.columns import load_columns
+
+    base = cohort.drop(columns="lesion_id").rename(columns={"rcbv_ratio": "rcbv"})
+    aliases = load_columns().aliases
+    assert aliases, "the bundled columns.yaml defines aliases"
+    for alias, means in aliases.items():
+        if means in base:
+            col = base[means]
+        else:  # a measurement not in the fixture: numbers on both sides of its cut-offs
+            top = 2 * max(model.spec.measures[means].cutpoints)
+            col = pd.Series(np.linspace(0, top, len(base)), index=base.index)
+        direct = model.score(pd.DataFrame({means: col}))
+        aliased = model.score(pd.DataFrame({alias: col}))
+        pd.testing.assert_series_equal(aliased["p_progression"], direct["p_progression"],
+                                       check_exact=False, atol=TOL, obj=alias)
+        assert (direct["error"] == "").all(), alias
