@@ -1,9 +1,9 @@
 """Benchmark: scoring cohorts with the batched engine vs per-row pgmpy and pyAgrum.
 
-Run ``python bench/cohort.py`` (or as part of ``python bench/run.py``); writes the cohort
-section of ``bench/RESULTS.md``. Set PYTHONPATH to a checkout to time it rather than the
-installed rnbayes. One process; the figures are single runs after a warm-up (pgmpy and pyAgrum on
-a sample of the same lesions, per lesion). Not a timed test.
+Run ``python bench/cohort.py`` from the repository root (this checkout's rnbayes is the one
+timed); writes the cohort section of ``bench/RESULTS.md``, which ``python bench/run.py``
+keeps when it rewrites the rest of the file. One process; the figures are single runs after
+a warm-up (pgmpy and pyAgrum on a sample of the same lesions, per lesion). Not a timed test.
 
 * 1,000,000 synthetic lesions with the realistic missingness of networks/missingness.yaml,
   as a user's table would hold them (texts, and numbers for rCBV and months since SRS),
@@ -29,8 +29,12 @@ import numpy as np
 import pandas as pd
 
 warnings.simplefilter("ignore")
+ROOT = Path(__file__).resolve().parents[1]
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(ROOT)  # run as a script: this checkout's rnbayes and bench package
 
 import rnbayes  # noqa: E402
+from bench.cohort_section import BEGIN, END, with_section  # noqa: E402
 from rnbayes.engine.pgmpy import example_network  # noqa: E402
 from rnbayes.engine.rows import MISSING, RowEvidence, row_query  # noqa: E402
 from rnbayes.spec.cohort import parse_cohort  # noqa: E402
@@ -64,10 +68,14 @@ def user_table(model, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def to_agrum(net):
-    sys.path.insert(0, str(Path(__file__).parent))
-    from run import to_agrum as convert  # the adapter of bench/run.py
+    """A pyAgrum BayesNet of an rnbayes engine network (bench/peers.py's converter)."""
+    from bench.nets import Net
+    from bench.peers import Agrum
 
-    return convert(net)
+    plain = Net(getattr(net, "name", "network"), {n: tuple(net.states[n]) for n in net.nodes},
+                {n: tuple(net.parents[n]) for n in net.nodes},
+                {n: np.asarray(net.cpts[n]) for n in net.nodes})
+    return Agrum(plain).bn
 
 
 def agrum_loop(bn, target: str, rows: list[dict]) -> float:
@@ -210,10 +218,6 @@ def write(d: dict, nets: list[dict]) -> str:
     return text
 
 
-#: the cohort section of bench/RESULTS.md lies between these lines (replaced on each run)
-BEGIN, END = "<!-- cohort: written by bench/cohort.py -->", "<!-- /cohort -->"
-
-
 def into_results(text: str) -> None:
     """Put the figures into bench/RESULTS.md as its cohort section (headings one level
     down), replacing the section a previous run wrote, else appending it."""
@@ -221,12 +225,7 @@ def into_results(text: str) -> None:
     old = path.read_text(encoding="utf-8") if path.exists() else ""
     body = "\n".join("#" + ln if ln.startswith("#") else ln for ln in text.splitlines())
     body = body.replace("## Benchmark: scoring cohorts (issue 12)", "## Scoring cohorts (issue 12)")
-    section = f"{BEGIN}\n{body.strip()}\n{END}\n"
-    if BEGIN in old and END in old:
-        new = old[:old.index(BEGIN)] + section + old[old.index(END) + len(END):].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + section
-    path.write_text(new, encoding="utf-8")
+    path.write_text(with_section(old, f"{BEGIN}\n{body.strip()}\n{END}"), encoding="utf-8")
 
 
 def main() -> int:

@@ -24,44 +24,91 @@ True
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._provenance import NOTICE, __version__
-from .analysis.model import Model, load_model
-from .errors import (
-    CaseFileError,
-    CohortError,
-    EvidenceError,
-    ParameterError,
-    RnbayesError,
-    RnbayesWarning,
-    SchemaError,
-    SemanticError,
-    SpecError,
-)
-from .plots import plot_posterior_interval, plot_prior_curve, plot_test_values, plot_tornado
-from .plots.validation import plot_calibration, plot_decision_curve, plot_roc
-from .report import build_report, write_report
-from .report.validation import build_validation_report
-from .results import (
-    Audit,
-    Comparison,
-    CredibleInterval,
-    Marginals,
-    Posterior,
-    Provenance,
-    Result,
-    Sensitivity,
-    Threshold,
-    ValueOfInformation,
-)
-from .results.validation import Estimate, Validation
-from .spec.case import Case, load_case
-from .spec.catalog import CandidateTest, Catalog, load_catalog
-from .spec.labels import Labels, load_labels
-from .spec.utilities import Utilities, load_utilities
+
+if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on first use)
+    from .analysis.model import Model, load_model
+    from .errors import (
+        CaseFileError,
+        CohortError,
+        EvidenceError,
+        ImplausibleValueWarning,
+        ParameterError,
+        RnbayesError,
+        RnbayesWarning,
+        SchemaError,
+        SemanticError,
+        SpecError,
+    )
+    from .plots import (
+        plot_posterior_interval,
+        plot_prior_curve,
+        plot_test_values,
+        plot_tornado,
+    )
+    from .plots.validation import plot_calibration, plot_decision_curve, plot_roc
+    from .report import build_report, write_report
+    from .report.validation import build_validation_report
+    from .results import (
+        Audit,
+        Comparison,
+        CredibleInterval,
+        Marginals,
+        Posterior,
+        Provenance,
+        Result,
+        Sensitivity,
+        Threshold,
+        ValueOfInformation,
+    )
+    from .results.validation import Estimate, Validation
+    from .spec.case import Case, load_case
+    from .spec.catalog import CandidateTest, Catalog, load_catalog
+    from .spec.labels import Labels, load_labels
+    from .spec.utilities import Utilities, load_utilities
+
+#: public name -> the module defining it; imported when first used, so that ``import
+#: rnbayes`` and ``rnbayes --help`` do not pay for numpy, pandas and matplotlib up front
+_LAZY = {
+    **dict.fromkeys(["Model", "load_model"], "analysis.model"),
+    **dict.fromkeys(["CaseFileError", "EvidenceError", "ImplausibleValueWarning",
+                     "ParameterError", "RnbayesError", "RnbayesWarning", "SchemaError",
+                     "SemanticError", "SpecError"], "errors"),
+    **dict.fromkeys(["plot_posterior_interval", "plot_prior_curve", "plot_test_values",
+                     "plot_tornado"], "plots"),
+    **dict.fromkeys(["build_report", "write_report"], "report"),
+    **dict.fromkeys(["Audit", "Comparison", "CredibleInterval", "Marginals", "Posterior",
+                     "Provenance", "Result", "Sensitivity", "Threshold",
+                     "ValueOfInformation"], "results"),
+    **dict.fromkeys(["Case", "load_case"], "spec.case"),
+    **dict.fromkeys(["CandidateTest", "Catalog", "load_catalog"], "spec.catalog"),
+    **dict.fromkeys(["Labels", "load_labels"], "spec.labels"),
+    **dict.fromkeys(["Utilities", "load_utilities"], "spec.utilities"),
+    # cohorts (issue 12): what Model.score / validate / update / simulate return or raise
+    "CohortError": "errors",
+    **dict.fromkeys(["plot_calibration", "plot_decision_curve", "plot_roc"], "plots.validation"),
+    "build_validation_report": "report.validation",
+    **dict.fromkeys(["Estimate", "Validation"], "results.validation"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rnbayes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "NOTICE",
@@ -75,6 +122,7 @@ __all__ = [
     "CredibleInterval",
     "Estimate",
     "EvidenceError",
+    "ImplausibleValueWarning",
     "Labels",
     "Marginals",
     "Model",
@@ -153,6 +201,8 @@ def posterior(evidence: Mapping[str, Any] | None = None, *,
     ...                               utilities="symptomatic").action
     ('surveillance', 'treat_as_necrosis')
     """
+    from .analysis.model import load_model
+
     return load_model().posterior(evidence, utilities=utilities, interval=interval, seed=seed)
 
 
@@ -169,6 +219,8 @@ def marginals(evidence: Mapping[str, Any] | None = None, *,
     >>> round(m.p("rcbv", "elevated") + m.p("rcbv", "not_elevated"), 12)
     1.0
     """
+    from .analysis.model import load_model
+
     return load_model().marginals(evidence, nodes=nodes)
 
 
@@ -188,6 +240,8 @@ def compare(cases: Sequence[Case | Mapping[str, Any]] | Mapping[str, Any], *,
     >>> c.cases
     ('case 1', 'case 2')
     """
+    from .analysis.model import load_model
+
     return load_model().compare(cases, utilities=utilities, interval=interval, seed=seed,
                                 tests=tests, rank_by=rank_by)
 
@@ -210,6 +264,8 @@ def value_of_information(evidence: Mapping[str, Any] | None = None, *,
     >>> list(voi.table.columns[:2])
     ['test', 'label']
     """
+    from .analysis.model import load_model
+
     return load_model().value_of_information(evidence, tests=tests, utilities=utilities,
                                              rank_by=rank_by, catalog=catalog, pairs=pairs)
 
@@ -231,6 +287,8 @@ def sensitivity(evidence: Mapping[str, Any] | None = None, *, n_draws: int = 10_
     >>> 0.0 <= sens.p_decision_differs <= 1.0
     True
     """
+    from .analysis.model import load_model
+
     return load_model().sensitivity(evidence, n_draws=n_draws, seed=seed, utilities=utilities,
                                     catalog=catalog, level=level, progress=progress,
                                     tests=tests, rank_by=rank_by)

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -88,6 +89,45 @@ class CohortError(RnbayesError, ValueError):
 
 class RnbayesWarning(UserWarning):
     """A statistical concern that is not an error (e.g. discordant FET readings)."""
+
+
+class ImplausibleValueWarning(RnbayesWarning):
+    """A number is possible but outside the measure's usual range (the network spec's
+    ``plausible`` block says why), e.g. a lesion of 8 cm or 15 years after SRS."""
+
+
+class _Excerpt(reprlib.Repr):
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel, self.maxstring, self.maxother, self.maxlong = 3, 60, 60, 40
+        self.maxdict = self.maxlist = self.maxtuple = self.maxset = 6
+
+    def repr_int(self, x: int, level: int) -> str:
+        try:
+            return super().repr_int(x, level)
+        except ValueError:  # more digits than int -> str allows
+            return f"<an integer of {x.bit_length()} bits>"
+
+
+_EXCERPT = _Excerpt()
+
+
+def excerpt(value: Any, limit: int = 60) -> str:
+    """A short ``repr`` of ``value`` for an error message: at most about ``limit``
+    characters, whatever the size or nesting of the value (built with :mod:`reprlib`, so
+    a huge value is never fully converted).
+
+    Examples
+    --------
+    >>> excerpt("x" * 500)
+    "'xxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxx'"
+    >>> excerpt(10 ** 400)
+    '100000000000000000...0000000000000000000'
+    >>> excerpt([[["deep"]]] * 100)
+    "[[['deep']], [['deep']], [['deep']], [['deep']], [['deep']], [['deep']], ...]"
+    """
+    text = _EXCERPT.repr(value)
+    return text if len(text) <= limit + 20 else text[:limit] + "..."
 
 
 def suggest(name: str, choices: Iterable[str], n: int = 3) -> str:

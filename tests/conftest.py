@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -21,6 +22,9 @@ import pytest
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# compiled models cached in a folder of this session, not the user's cache (model_cache)
+_CACHE = tempfile.TemporaryDirectory(prefix="rnbayes-test-cache-")
+os.environ.setdefault("RNBAYES_CACHE_DIR", _CACHE.name)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: bnlearn networks slow enough to parse ahead, in another process, in this order

@@ -26,6 +26,7 @@ PUBLIC = {
     # errors and warnings
     "RnbayesError", "SpecError", "SchemaError", "SemanticError", "EvidenceError",
     "CaseFileError", "ParameterError", "RnbayesWarning",
+    "ImplausibleValueWarning",
 }
 
 

@@ -54,8 +54,8 @@ def test_stages_are_subpackages():
     for s in STAGES:
         assert (PACKAGE / s / "__init__.py").is_file(), s
     flat = [p.name for p in PACKAGE.glob("*.py")]
-    assert sorted(flat) == ["__init__.py", "__main__.py", "_files.py", "_params.py",
-                            "_provenance.py", "errors.py"]
+    assert sorted(flat) == ["__init__.py", "__main__.py", "_files.py", "_params.py", "_provenance.py",
+                            "errors.py"]
 
 
 def test_no_import_cycles():

@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from ..results.values import CredibleInterval
 from ..spec.compiled import CompiledModel
-from .sensitivity.probabilistic import draw_network, interval
 
 #: parameter draws of a quick interval (``posterior(..., interval=True)``, ``assess
 #: --interval``); the full sensitivity analysis defaults to 10,000
@@ -35,6 +32,6 @@ def quick_interval(model: CompiledModel, ev: Mapping[str, Any], *, n_draws: int 
     >>> 0.0 <= iv.low <= iv.high <= 1.0
     True
     """
-    dn, _ = draw_network(model, ev, [], n_draws=n_draws, seed=seed)
-    p = np.ascontiguousarray(dn.query([model.target])[:, model.positive_index])
-    return interval(p, level)
+    from .sensitivity.probabilistic import draw, interval  # the draws: only when asked
+
+    return interval(draw(model, ev, {}, n_draws=n_draws, seed=seed).p_positive, level)

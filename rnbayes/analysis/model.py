@@ -13,36 +13,35 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from ..engine.pgmpy import to_pgmpy
-from ..results.audit import Audit
-from ..results.compare import Comparison
-from ..results.marginals import Marginals
-from ..results.posterior import Posterior
-from ..results.sensitivity import Sensitivity
-from ..results.voi import ValueOfInformation
-from ..spec.case import Case
-from ..spec.catalog import Catalog
-from ..spec.comparators import Comparators
+from ..results.columns import Columns
 from ..spec.compiled import CompiledModel
 from ..spec.labels import Labels, labels_for
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
 from ..spec.resources import default_network_path, default_priors_dir
-from ..spec.utilities import Utilities
 from ..spec.yamlio import FileCache
-from . import audit as _audit
-from . import compare as _compare
-from . import marginals as _marginals
+from . import model_cache
 from . import posterior as _posterior
 from . import present as _present
-from . import voi as _voi
 from .cohort.methods import CohortMethods
-from .sensitivity import sensitivity as _sensitivity
+
+if TYPE_CHECKING:  # the analyses below import tqdm, scipy, ...: loaded when first used
+    import pandas as pd
+
+    from ..results.audit import Audit
+    from ..results.compare import Comparison
+    from ..results.marginals import Marginals
+    from ..results.posterior import Posterior
+    from ..results.sensitivity import Sensitivity
+    from ..results.voi import ValueOfInformation
+    from ..spec.case import Case
+    from ..spec.catalog import Catalog
+    from ..spec.comparators import Comparators
+    from ..spec.utilities import Utilities
 
 _MODELS = FileCache(4)
 
@@ -73,12 +72,17 @@ class Model(CompiledModel, CohortMethods):
     @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        return _posterior.p_target(self, {})[0]
+        # every node's prior marginal at once (posterior's conflict score reads them)
+        return float(self.network.marginals()[self.target][self.positive_index])
 
     @cached_property
     def sources(self) -> pd.DataFrame:
         """The prior records behind every table: node, record, basis, quantity, source."""
-        return _posterior.sources_frame(self)
+        return self._source_columns.to_frame()
+
+    @cached_property
+    def _source_columns(self) -> Columns:
+        return _posterior.source_columns(self)
 
     # -- analyses --------------------------------------------------------------------
     @cached_property
@@ -149,6 +153,8 @@ class Model(CompiledModel, CohortMethods):
         >>> round(float(m.of("rcbv").sum()), 12), m.p("rcbv", "elevated") > m.p_before("rcbv", "elevated")
         (1.0, True)
         """
+        from . import marginals as _marginals
+
         return _marginals.marginals(self, evidence, nodes=nodes)
 
     def value_of_information(self, evidence: Mapping[str, Any] | None = None, *,
@@ -187,6 +193,8 @@ class Model(CompiledModel, CohortMethods):
         >>> bool((voi.table["evsi"] >= 0).all())
         True
         """
+        from . import voi as _voi
+
         return _voi.value_of_information(self, evidence, tests=tests, utilities=utilities,
                                          rank_by=rank_by, catalog=catalog, pairs=pairs)
 
@@ -219,6 +227,8 @@ class Model(CompiledModel, CohortMethods):
         >>> 0.0 <= lo <= hi <= 1.0
         True
         """
+        from .sensitivity import sensitivity as _sensitivity
+
         return _sensitivity(self, evidence, n_draws=n_draws, seed=seed, utilities=utilities,
                             catalog=catalog, level=level, progress=progress, tests=tests,
                             rank_by=rank_by)
@@ -255,6 +265,8 @@ class Model(CompiledModel, CohortMethods):
         >>> c.cases, bool(c.table["p_progression"].is_monotonic_increasing)
         (('rim', 'nodular'), True)
         """
+        from . import compare as _compare
+
         return _compare.compare(self, cases, utilities=utilities, interval=interval, seed=seed,
                                 tests=tests, rank_by=rank_by)
 
@@ -284,6 +296,8 @@ class Model(CompiledModel, CohortMethods):
         >>> print(f"{row['implied_sn']:.3f} {row['implied_sp']:.3f}")
         0.816 0.806
         """
+        from . import audit as _audit
+
         return _audit.audit(self, comparators)
 
     # -- looking inside ----------------------------------------------------------------
@@ -301,6 +315,9 @@ class Model(CompiledModel, CohortMethods):
         for m in nd.measures:
             cites = "; ".join(short_citation(s) for s in m.sources)
             out.append(f"  number '{m.key}' ({m.unit}): {m.rule} [{cites}]")
+            if m.plausible is not None:
+                out.append(f"    usual range {m.plausible.describe()}; possible "
+                           f"{m.minimum:g} to {m.maximum:g}: {m.plausible.reason}")
         recs = self.records_for(node)
         if recs:
             out.append("  sources:")
@@ -313,6 +330,8 @@ class Model(CompiledModel, CohortMethods):
 
     def cpt(self, node: str) -> pd.DataFrame:
         """``node``'s table as a DataFrame: rows are its states, columns parent configurations."""
+        import pandas as pd
+
         self._check_node(node)
         arr = self.network.cpts[node]
         parents = self.spec.parents(node)
@@ -323,6 +342,8 @@ class Model(CompiledModel, CohortMethods):
 
     def to_pgmpy(self) -> Any:
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""
+        from ..engine.pgmpy import to_pgmpy
+
         return to_pgmpy(self.network, latents=set(self.spec.latent))
 
     def __repr__(self) -> str:
@@ -335,6 +356,8 @@ def load_model(network: str | Path | None = None, priors: str | Path | None = No
 
     The model is kept while its files are unchanged (the same object is returned; it is
     immutable, so sharing it is safe); editing any of them makes the next call re-read.
+    Other processes read it from the user's cache folder instead of rebuilding it while
+    the files, rnbayes and numpy are unchanged (:mod:`rnbayes.analysis.model_cache`).
 
     Parameters
     ----------
@@ -367,4 +390,10 @@ def load_model(network: str | Path | None = None, priors: str | Path | None = No
         records = load_records(pri)
         return Model.build(load_spec(net, records), records, network_path=net, priors_path=pri)
 
-    return _MODELS.get((str(net), str(pri)), lambda: [net, *record_files(pri)], build)
+    def files() -> list[Path]:
+        return [net, *record_files(pri)]
+
+    # in this process: kept while the files are unchanged; across processes: the user's
+    # cache folder, under a key that covers every file's content (model_cache)
+    return _MODELS.get((str(net), str(pri)), files,
+                       lambda: model_cache.load_or_build(files(), build))

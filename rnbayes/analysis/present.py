@@ -9,12 +9,14 @@ touching that computation.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .._params import check_int, fail
+from ..errors import ImplausibleValueWarning
 from ..results.posterior import Posterior
 from ..spec.labels import labels_for
 from ..spec.utilities import Utilities, resolve_utilities
@@ -45,7 +47,9 @@ def posterior(model: Any, evidence: Mapping[str, Any] | None = None, *,
     seed = check_int(seed, "seed", caller, minimum=0)
     post = _posterior.posterior(model, evidence, prior=model.prior_progression,
                                 sources=model.sources)
-    findings = model.findings(evidence)
+    with warnings.catch_warnings():  # checked (and any warning given) just above
+        warnings.simplefilter("ignore", ImplausibleValueWarning)
+        findings = model.findings(evidence)
     labels = labels_for(model.network_path)
     iv = (quick_interval(model, model.engine_evidence(findings), n_draws=draws, seed=seed)
           if draws else None)

@@ -31,16 +31,10 @@ import pandas as pd
 from .._params import check_choice, check_pairs
 from ..engine.joints import ResultJoints
 from ..engine.network import DiscreteNetwork
-from ..errors import EvidenceError, suggest
+from ..errors import EvidenceError, SemanticError, suggest
 from ..results.base import Provenance
-from ..results.voi import (
-    DONE_COLUMNS,
-    MEASURES,
-    TABLE_COLUMNS,
-    WHAT_IF_COLUMNS,
-    ValueOfInformation,
-    rank,
-)
+from ..results.columns import frame
+from ..results.voi import DONE_COLUMNS, MEASURES, TABLE_COLUMNS, WHAT_IF_COLUMNS, ValueOfInformation
 from ..spec.catalog import CandidateTest, Catalog, resolve_catalog
 from ..spec.compiled import CompiledModel
 from ..spec.labels import labels_for
@@ -108,68 +102,121 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     if not joints.p_evidence > 0:
         raise EvidenceError("the evidence is impossible under the model (probability 0)")
     p0 = float(joints.target_posterior[pos])
-    table, what_if, groups = _singles(network, joints, tests, evidence, pos, utilities, p0)
-    table = rank(table, rank_by)
+    cols, what_if, groups = _singles(network, joints, tests, evidence, pos, utilities, p0)
+    order = _ranking(cols, rank_by)
     # a test already done is never ranked: it is listed apart
-    observed = table["status"] == "already observed"
-    done = table.loc[observed, DONE_COLUMNS].reset_index(drop=True)
-    table = table[~observed].reset_index(drop=True)
-    if not what_if.empty:
-        order = {tid: i for i, tid in enumerate(table["test"])}
-        what_if = what_if.sort_values("test", key=lambda s: s.map(order), kind="stable")
-        what_if = what_if.reset_index(drop=True)
-    candidates = [tid for tid in table["test"] if tid in groups]
+    observed = [i for i in order if cols["status"][i] == "already observed"]
+    order = np.array([i for i in order if cols["status"][i] != "already observed"], dtype=np.intp)
+    table = frame({c: _take(cols[c], order) for c in TABLE_COLUMNS}, text=_TABLE_TEXT)
+    done = frame({c: [cols[c][i] for i in observed] for c in DONE_COLUMNS}, text=DONE_COLUMNS)
+    ranked = [cols["test"][i] for i in order]
+    candidates = [tid for tid in ranked if tid in groups]
     if pairs is False:
         candidates = []
     elif pairs is not True:
         candidates = candidates[: int(pairs)]
+    gi = np.array([i for i, t in enumerate(tests) if t.id in groups], dtype=np.intp)
+    singles = {k: np.asarray(cols[k])[gi] for k in ("mutual_information", "evsi")}
     pair_rows = pair_table(joints, network.card, candidates, groups, {t.id: t for t in tests},
-                           table.set_index("test"), pos, utilities, p0)
+                           singles, pos, utilities, p0)
     return ValueOfInformation(
-        table=table, what_if=what_if, pairs=pair_rows, p_positive=p0,
+        table=table, what_if=_what_if_frame(what_if, ranked), pairs=pair_rows, p_positive=p0,
         action=utilities.best_action(p0), value_now=float(utilities.value(p0)),
         evpi=utilities.evpi(p0), target=target, positive=positive, rank_by=rank_by,
         utilities=utilities, tests=tuple(tests), catalog_file=catalog_file, done=done,
         provenance=provenance or Provenance.of("", ""), evidence=dict(given or {}))
 
 
+_TABLE_TEXT = ("test", "label", "reveals", "status")
+
+
+def _take(column: list | np.ndarray, order: np.ndarray) -> list | np.ndarray:
+    return column[order] if isinstance(column, np.ndarray) else [column[i] for i in order]
+
+
+def _ranking(cols: Mapping[str, Any], rank_by: str) -> np.ndarray:
+    """Row order: ``rank_by`` (largest first), then net value, then test id (as
+    :func:`rnbayes.results.voi.rank`)."""
+    ids = cols["test"]
+    by_id = np.empty(len(ids), dtype=np.intp)
+    by_id[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    keys = [by_id] + ([-cols["net_value"]] if rank_by != "net_value" else []) + [-cols[rank_by]]
+    return np.lexsort(keys)
+
+
 def _singles(network: DiscreteNetwork, joints: ResultJoints, tests: Sequence[CandidateTest],
              evidence: Mapping[str, Any], pos: int, u: Utilities, p0: float
-             ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[int, tuple[str, ...]]]]:
-    """The single-test table, the what-if rows, and each measured test's group."""
-    measures = np.zeros((len(MEASURE_KEYS), 0))
+             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, tuple[int, tuple[str, ...]]]]:
+    """The single-test table's columns (tests in catalogue order), the what-if columns,
+    and each measured test's group."""
+    n = len(tests)
+    measures = np.zeros((len(MEASURE_KEYS), n))
+    groups: dict[str, tuple[int, tuple[str, ...]]] = {}
+    rows = []
+    for k, t in enumerate(tests):
+        nodes = remaining(t, evidence)
+        if nodes:
+            groups[t.id] = (len(groups), nodes)
+            rows.append(k)
+    what_if: dict[str, Any] = {"test": [], "result": [], "result_states": []}
     if joints.singles.shape[1]:
         m_all, p_r_all, p_after_all = measures_all(joints.singles, joints.starts,
                                                    joints.target_posterior, pos, u)
-        measures = np.stack([m_all[k] for k in MEASURE_KEYS])
+        measures[:, rows] = np.stack([m_all[key] for key in MEASURE_KEYS])
         best_all = u.best_index(p_after_all)
-    action0, evpi = u.best_action(p0), u.evpi(p0)
-    rows, what_if, groups = [], [], {}
-    for t in tests:
-        nodes = remaining(t, evidence)
-        mi = abs_change = p_change = evsi = cost = 0.0
-        status = "already observed"
-        if nodes:
-            i = len(groups)
-            groups[t.id] = (i, nodes)
-            mi, abs_change, p_change, evsi = (float(v) for v in measures[:, i])
-            cost = float(t.total_cost(p0))
-            status = "partly observed" if len(nodes) < len(t.reveals) else ""
-            combos = itertools.product(*(network.states[n] for n in nodes))
-            for k, states in enumerate(combos, start=int(joints.starts[i])):
-                action = u.actions[int(best_all[k])]
-                what_if.append({
-                    "test": t.id, "result": ", ".join(f"{n}={s}" for n, s in zip(nodes, states)),
-                    "result_states": dict(zip(nodes, states)),
-                    "p_result": float(p_r_all[k]), "p_positive_after": float(p_after_all[k]),
-                    "action": action, "changes_action": action != action0,
-                })
-        rows.append({"test": t.id, "label": t.label or t.id, "reveals": ", ".join(t.reveals),
-                     "mutual_information": mi, "expected_abs_change": abs_change,
-                     "p_action_change": p_change, "evsi": evsi, "cost": cost,
-                     "net_value": evsi - cost, "evpi": evpi, "status": status})
-    return (pd.DataFrame(rows, columns=TABLE_COLUMNS),
-            pd.DataFrame(what_if, columns=WHAT_IF_COLUMNS), groups)
+        for tid, (_, nodes) in groups.items():
+            labels, states = _results(network, nodes)
+            what_if["test"].extend([tid] * len(labels))
+            what_if["result"].extend(labels)
+            what_if["result_states"].extend(dict(zip(nodes, s)) for s in states)
+        what_if.update(p_result=p_r_all, p_positive_after=p_after_all,
+                       action=[u.actions[b] for b in best_all.tolist()],
+                       changes_action=best_all != int(u.best_index(p0)))
+    cost = np.array([float(t.total_cost(p0)) if t.id in groups else 0.0 for t in tests])
+    mi, abs_change, p_change, evsi = measures
+    status = ["already observed" if t.id not in groups else
+              "partly observed" if len(groups[t.id][1]) < len(t.reveals) else "" for t in tests]
+    cols = {"test": [t.id for t in tests], "label": [t.label or t.id for t in tests],
+            "reveals": [", ".join(t.reveals) for t in tests], "mutual_information": mi,
+            "expected_abs_change": abs_change, "p_action_change": p_change, "evsi": evsi,
+            "cost": cost, "net_value": evsi - cost, "evpi": np.full(n, u.evpi(p0)),
+            "status": status}
+    return cols, what_if, groups
+
+
+def _results(network: DiscreteNetwork, nodes: tuple[str, ...]
+             ) -> tuple[list[str], list[tuple[str, ...]]]:
+    """``node=state, ...`` and the states, for every joint result of ``nodes`` (built once
+    per network)."""
+    def build() -> tuple[list[str], list[tuple[str, ...]]]:
+        combos = list(itertools.product(*(network.states[n] for n in nodes)))
+        return [", ".join(f"{n}={s}" for n, s in zip(nodes, states)) for states in combos], combos
+
+    return network.memo(("result-labels", nodes), build)
+
+
+def _what_if_frame(cols: Mapping[str, Any], ranked: Sequence[str]) -> pd.DataFrame:
+    """The what-if table, tests in ranked order (results in their own order)."""
+    if not cols["test"]:
+        return frame({c: [] for c in WHAT_IF_COLUMNS}, text=("test", "result", "action"))
+    rank_of = {tid: i for i, tid in enumerate(ranked)}
+    order = np.argsort(np.array([rank_of[t] for t in cols["test"]]), kind="stable")
+    return frame({c: _take(cols[c], order) for c in WHAT_IF_COLUMNS},
+                 text=("test", "result", "action"))
+
+
+def check_catalog(model: CompiledModel, cat: Catalog, *, given: bool) -> None:
+    """``cat`` must fit ``model``; when it was not given and the network has no
+    ``tests.yaml`` beside it, the bundled catalogue was used, and the error says to give one."""
+    try:
+        cat.check(model.nodes, model.spec.latent, model.target)
+    except SemanticError as exc:
+        if given or model.catalog_path() is not None:
+            raise
+        raise SemanticError(f"the bundled test catalogue does not fit network {model.name!r} "
+                            f"({exc}); give a catalogue of its tests with catalog= (or --catalog "
+                            f"on the command line), or put a tests.yaml beside the network",
+                            value=exc.value) from None
 
 
 def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
@@ -223,7 +270,7 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     caller = "value_of_information"
     u = resolve_utilities(utilities, caller)
     cat = resolve_catalog(catalog, caller, model.catalog_path())
-    cat.check(model.nodes, model.spec.latent)
+    check_catalog(model, cat, given=catalog is not None)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     voi = compute_voi(model.network, model.target, model.positive,

@@ -9,6 +9,8 @@ printed as one line and exit with code 2; ``rnbayes audit`` exits with 1 when a 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import warnings
 
@@ -45,14 +47,32 @@ def main(argv: list[str] | None = None) -> int:
             code = args.func(args)
         for w in caught:
             if issubclass(w.category, RnbayesWarning):
-                print(f"rnbayes: warning: {w.message}", file=sys.stderr)
+                _say(f"rnbayes: warning: {w.message}")
         return int(code or 0)
-    except BrokenPipeError:  # output piped into e.g. `head`
-        sys.stderr.close()
-        return 0
+    # Exit codes beyond 0: 2 for bad input, an OS error or a closed standard output (one
+    # line on standard error); 141 when the reader of a pipe goes away (`rnbayes tests
+    # c.yaml | head -1`), quietly, as the shell reports a process that SIGPIPE ends
+    # (128 + 13). Every write to a file or to standard output goes through ._output.
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     except (RnbayesError, OSError) as exc:
-        print(f"rnbayes: error: {exc}", file=sys.stderr)
+        _say(f"rnbayes: error: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("rnbayes: interrupted", file=sys.stderr)
+        _say("rnbayes: interrupted")
         return 130
+
+
+def _say(line: str) -> None:
+    """One line on standard error (when there is one)."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit does not
+    raise BrokenPipeError again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

@@ -5,15 +5,17 @@ atomically without ever replacing a file the user has unless asked (``--force``)
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .._files import atomic_stream, atomic_write
+from .. import _files
 from .._params import check_int, check_probability_level, fail
 from ..errors import CohortError
+from ._output import write_stdout
 
 if TYPE_CHECKING:
     from ..analysis.model import Model
@@ -63,21 +65,19 @@ def check_level(value: float, command: str) -> None:
 
 
 def check_output(path: str | None, command: str, force: bool,
-                 inputs: tuple[str | None, ...] = (), option: str = "--output") -> None:
-    """An output file must be in an existing folder, must not be one of the ``inputs``
-    (not even with ``force``) and, unless ``force``, must not exist yet."""
+                 inputs: Sequence[tuple[str, str]] = (), option: str = "--output",
+                 others: Sequence[str | None] = ()) -> None:
+    """An output file must be in an existing folder, must be none of the ``inputs`` (pairs
+    of what it is and its path; not even with ``force``: :func:`rnbayes._files.check_output`)
+    nor one of the command's ``others`` outputs, and, unless ``force``, must not exist yet."""
     if path is None:
         return
-    p = Path(path)
-    if any(i is not None and Path(i).resolve() == p.resolve() for i in inputs):
-        raise fail(option, f"rnbayes {command}", "a file that is not one of the inputs", path)
-    if not p.parent.resolve().is_dir():
-        raise fail(option, f"rnbayes {command}", "a path in an existing folder", path,
-                   f" (no folder {str(p.parent)!r})")
-    if p.is_dir():
-        raise CohortError(f"{str(p)!r} is a folder; give a file name")
-    if p.exists() and not force:
-        raise CohortError(f"{str(p)!r} already exists; choose another name or pass --force to "
+    target = _files.check_output(path, inputs, f"rnbayes {command}", option)
+    if any(o is not None and os.path.realpath(o) == str(target) for o in others):
+        raise fail(option, f"rnbayes {command}", "a file other than the command's other outputs",
+                   path)
+    if Path(path).exists() and not force:
+        raise CohortError(f"{str(path)!r} already exists; choose another name or pass --force to "
                           "replace it")
 
 
@@ -88,15 +88,15 @@ def atomic_output(path: str | None) -> Any:
     if path is None:
         yield sys.stdout
         return
-    with atomic_stream(path) as fh:
+    with _files.writing_text(path) as fh:
         yield fh
 
 
 def write_text(path: str | None, text: str) -> None:
     if path is None:
-        sys.stdout.write(text)
+        write_stdout(text)
     else:
-        atomic_write(path, text)
+        _files.write_bytes(path, text.encode("utf-8", errors="backslashreplace"))
 
 
 def note(message: str) -> None:

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._params import check_int, fail
+from .._params import DRAWS_WHY, MAX_DRAWS, MEASURES, check_int, fail
 from .._provenance import timestamp
-from ..analysis.model import Model, load_model
 from ..errors import CaseFileError
-from ..results.base import Result
-from ..results.voi import MEASURES
-from ..spec.case import Case, load_case
+from ._output import write_stdout
+
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+    from ..results.base import Result
+    from ..spec.case import Case
+    from ..spec.utilities import Utilities
+
+# The library (numpy, pandas, the model, the results) is imported inside the functions
+# that use it, so that building the parser -- all ``rnbayes --help`` does -- stays fast.
 
 #: between the blocks of several cases in text output
 RULE = "=" * 100
@@ -64,7 +69,8 @@ def add_voi_options(p: argparse.ArgumentParser) -> None:
 
 def check_draws(args: argparse.Namespace, command: str) -> None:
     """``--draws`` (at least 2) and ``--seed`` (at least 0), before any work is done."""
-    check_int(args.draws, "--draws", f"rnbayes {command}", minimum=2)
+    check_int(args.draws, "--draws", f"rnbayes {command}", minimum=2, maximum=MAX_DRAWS,
+              why=DRAWS_WHY)
     check_int(args.seed, "--seed", f"rnbayes {command}", minimum=0)
 
 
@@ -95,13 +101,21 @@ def case_files(paths: Sequence[str]) -> list[Path]:
 
 def load(args: argparse.Namespace) -> tuple[list[Case], Model]:
     """The case files (every one read and checked before any work) and the model."""
+    from ..analysis.model import load_model
+    from ..spec.case import load_case
+
     cases = [load_case(p) for p in case_files(args.cases)]
     return cases, load_model(args.network, args.priors)
 
 
-def utilities_for(args: argparse.Namespace, case: Case) -> str | None:
-    """``--utilities``, else the case file's ``utilities:``, else None (the default)."""
-    return getattr(args, "utilities", None) or case.utilities
+def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
+    """``--utilities`` (checked here, so a misspelt set name is named as the option), else
+    the case file's ``utilities:`` (checked when the case was read), else None (the default)."""
+    if getattr(args, "utilities", None):
+        from ..spec.utilities import resolve_utilities
+
+        return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
+    return case.utilities
 
 
 def case_json(case: Case, result: Result) -> dict[str, Any]:
@@ -111,22 +125,18 @@ def case_json(case: Case, result: Result) -> dict[str, Any]:
 
 
 def emit_all(cases: Sequence[Case], run: Callable[[Case], Result], *, as_json: bool) -> None:
-    """Run each case and print its block (or JSON): a result is printed as soon as it is
-    ready, so a long batch shows progress."""
+    """Run each case and print its block, or all of them as JSON. A text block is written in
+    one piece as soon as its case is done, so a long batch shows progress; JSON is built
+    whole first, then written in one piece."""
     if as_json:
         docs = [case_json(c, run(c)) for c in cases]
-        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
+        write_stdout(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2) + "\n")
         return
     for k, case in enumerate(cases):
         result = run(case)
-        if k:
-            print(f"\n{RULE}\n")
-        print(f"case: {case.id}")
-        if case.notes:
-            print(f"notes: {case.notes}")
-        print()
-        print(result.summary())
-        sys.stdout.flush()
+        head = f"\n{RULE}\n\n" if k else ""
+        head += f"case: {case.id}\n" + (f"notes: {case.notes}\n" if case.notes else "")
+        write_stdout(f"{head}\n{result.summary()}\n")
 
 
 def emit(case: Case, result: Result, *, as_json: bool) -> None:

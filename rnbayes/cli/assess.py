@@ -38,6 +38,6 @@ def run(args: argparse.Namespace) -> int:
         check_draws(args, "assess")
     cases, model = load(args)
     emit_all(cases, lambda c: model.posterior(
-        c.evidence, utilities=utilities_for(args, c),
+        c.evidence, utilities=utilities_for(args, c, "assess"),
         interval=args.draws if args.interval else False, seed=args.seed), as_json=args.json)
     return 0

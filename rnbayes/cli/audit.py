@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from ..analysis.model import load_model
+from ._output import write_stdout
 
 
 def register(sub: Any) -> None:
@@ -27,7 +27,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..analysis.model import load_model  # the library: only when the command runs
+
     model = load_model(args.network, args.priors)
     result = model.audit(args.comparators)
-    print(json.dumps(result.to_dict(), indent=2) if args.json else result.summary())
+    write_stdout((json.dumps(result.to_dict(), indent=2) if args.json else result.summary())
+                 + "\n")
     return 0 if result.passed else 1

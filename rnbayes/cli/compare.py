@@ -17,6 +17,7 @@ from ._common import (
     load,
     parse_test_ids,
 )
+from ._output import write_stdout
 
 QUICK = 2000
 
@@ -38,11 +39,14 @@ def run(args: argparse.Namespace) -> int:
         check_draws(args, "compare")
     tests = parse_test_ids(args.tests, "compare")
     cases, model = load(args)
-    result = model.compare(cases, utilities=args.utilities,
+    utilities = None
+    if args.utilities:
+        from ..spec.utilities import resolve_utilities
+
+        utilities = resolve_utilities(args.utilities, "rnbayes compare", "--utilities")
+    result = model.compare(cases, utilities=utilities,
                            interval=False if args.no_interval else args.draws, seed=args.seed,
                            tests=tests, rank_by=args.rank_by)
-    if args.json:
-        print(json.dumps({"generated": timestamp(), **result.to_dict()}, indent=2))
-    else:
-        print(result.summary())
+    write_stdout((json.dumps({"generated": timestamp(), **result.to_dict()}, indent=2)
+                  if args.json else result.summary()) + "\n")
     return 0

@@ -11,14 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tqdm.auto import tqdm
-
-from .._params import fail
-from ..report import FORMATS
-from ..report.files import combined_document, format_of, save, write_report
-from ..spec.case import Case, load_case
+from .._params import FORMATS, fail
 from ._common import (
     add_draw_options,
     add_voi_options,
@@ -28,6 +23,11 @@ from ._common import (
     parse_test_ids,
     utilities_for,
 )
+from ._output import check_output, write_stdout
+
+if TYPE_CHECKING:
+    from ..analysis.model import Model
+    from ..spec.case import Case
 
 SUFFIX = {"html": ".html", "md": ".md", "json": ".json"}
 
@@ -58,9 +58,8 @@ def register(sub: Any) -> None:
 def outputs(args: argparse.Namespace, cases: list[Case]) -> list[Path] | None:
     """Where each case's report goes (None: standard output, or one combined file)."""
     if len(cases) == 1 or args.combined:
-        if args.output and not Path(args.output).resolve().parent.is_dir():
-            raise fail("--output", "rnbayes report", "a file in an existing folder", args.output,
-                       f" (no folder {str(Path(args.output).parent)!r})")
+        if args.output:
+            check_output(args.output, [], "rnbayes report")
         return None
     folder = Path(args.output or ".")
     if not folder.is_dir():
@@ -70,29 +69,25 @@ def outputs(args: argparse.Namespace, cases: list[Case]) -> list[Path] | None:
     return [folder / f"{Path(c.path).stem or c.id}{SUFFIX[fmt]}" for c in cases]
 
 
-def refuse_inputs(paths: list[Path], cases: list[Case], reference: str | None) -> None:
-    """A report never overwrites a case file it reads."""
-    inputs = {Path(c.path).resolve() for c in cases if c.path}
-    inputs |= {Path(reference).resolve()} if reference else set()
-    for p in paths:
-        if p.resolve() in inputs:
-            raise fail("--output", "rnbayes report", "a file that is not one of the inputs",
-                       str(p))
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.no_sensitivity:
         check_draws(args, "report")
     tests = parse_test_ids(args.tests, "report")
+    from tqdm.auto import tqdm  # the library: only when a report is built
+
+    from ..spec.case import load_case
+
     cases, model = load(args)
     ref = load_case(args.reference) if args.reference else None
     targets = outputs(args, cases)
-    refuse_inputs(targets or ([Path(args.output)] if args.output else []), cases, args.reference)
+    inputs = read_files(args, cases, model)
+    for target in targets or ([Path(args.output)] if args.output else []):
+        check_output(target, inputs, "rnbayes report")
     quiet = args.no_progress
     items = []
     for case in tqdm(cases, desc="rnbayes report", unit="case", leave=False, delay=2.0,
                      disable=quiet or len(cases) < 2 or not sys.stderr.isatty()):
-        u = utilities_for(args, case)
+        u = utilities_for(args, case, "report")
         voi = model.value_of_information(case.evidence, tests=tests, utilities=u,
                                          rank_by=args.rank_by, catalog=args.catalog)
         sens = None if args.no_sensitivity else model.sensitivity(
@@ -108,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
 def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> None:
     """Each report to its file, the combined document, or one report to standard output."""
+    from ..report import build_report
+    from ..report.files import combined_document, format_of, save, write_report
+
     if targets is not None:
         for (case, post, voi, sens, reference), path in zip(items, targets):
             write_report(path, post, voi, sens, case=case, format=args.format,
@@ -120,17 +118,36 @@ def write(args: argparse.Namespace, items: list, targets: list[Path] | None) -> 
         doc = combined_document([x[:4] for x in items], format=fmt,
                                 figure_stem=out.stem if out else None)
         if out is None:
-            sys.stdout.write(doc.text)
+            write_stdout(doc.text)
         else:
             save(out, doc)
     elif out is None:
-        from ..report import build_report
-
         case, post, voi, sens, reference = items[0]
-        sys.stdout.write(build_report(post, voi, sens, case=case, format=fmt,
-                                      reference=reference))
+        write_stdout(build_report(post, voi, sens, case=case, format=fmt, reference=reference))
     else:
         case, post, voi, sens, reference = items[0]
         write_report(out, post, voi, sens, case=case, format=fmt, reference=reference)
     if out is not None:
         print(f"wrote {out} ({fmt})", file=sys.stderr)
+
+
+def read_files(args: argparse.Namespace, cases: list[Case],
+               model: Model) -> list[tuple[str, str | Path]]:
+    """Every file the report reads, with what it is (none may be overwritten)."""
+    from ..spec.catalog import default_catalog_path
+    from ..spec.records import record_files
+    from ..spec.utilities import resolve_utilities
+
+    out: list[tuple[str, str | Path]] = [("case file", c.path) for c in cases if c.path]
+    if args.reference:
+        out.append(("reference case file", args.reference))
+    if model.network_path is not None:
+        out.append(("network spec", model.network_path))
+    if model.priors_path is not None:
+        out += [("prior records file", f) for f in record_files(model.priors_path)]
+    out.append(("test catalogue", args.catalog or model.catalog_path() or default_catalog_path()))
+    for u in {args.utilities, *(c.utilities for c in cases)}:
+        file = resolve_utilities(u, "rnbayes report", "--utilities").file
+        if file:
+            out.append(("utilities file", file))
+    return out

@@ -61,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     check_chunk_rows(args, "score")
     check_draws(args, "score")
     check_level(args.level, "score")
-    check_output(args.output, "score", args.force, inputs=(args.table,))
-    check_output(args.errors, "score", args.force, inputs=(args.table, args.output),
-                 option="--errors")
+    table = [("cohort table", args.table)]
+    check_output(args.output, "score", args.force, table)
+    check_output(args.errors, "score", args.force, table, "--errors", others=(args.output,))
     model = model_of(args)
     opts = ScoreOptions(resolve_utilities(args.utilities, "score"), args.interval,
                         args.next_test, args.draws, args.seed, args.level, args.catalog)

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     tests = parse_test_ids(args.tests, "sensitivity")
     cases, model = load(args)
     emit_all(cases, lambda c: model.sensitivity(
-        c.evidence, n_draws=args.draws, seed=args.seed, utilities=utilities_for(args, c),
+        c.evidence, n_draws=args.draws, seed=args.seed, utilities=utilities_for(args, c, "sensitivity"),
         catalog=args.catalog, tests=tests, rank_by=args.rank_by,
         progress=False if args.no_progress else None), as_json=args.json)
     return 0

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .._files import atomic_path
+from .._files import replacing
 from .._params import check_int
 from ..errors import CohortError
 from ._cohort import (
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     df = simulate_model(model, args.n, seed=args.seed, missing=missing_of(args.missing),
                         hide=hide)
     if args.output and Path(args.output).suffix.lower() in (".parquet", ".pq"):
-        with atomic_path(args.output) as tmp:
+        with replacing(args.output) as tmp:
             df.to_parquet(tmp)
     else:
         with atomic_output(args.output) as fh:

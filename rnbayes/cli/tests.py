@@ -21,6 +21,6 @@ def run(args: argparse.Namespace) -> int:
     tests = parse_test_ids(args.tests, "tests")
     cases, model = load(args)
     emit_all(cases, lambda c: model.value_of_information(
-        c.evidence, tests=tests, utilities=utilities_for(args, c), rank_by=args.rank_by,
+        c.evidence, tests=tests, utilities=utilities_for(args, c, "tests"), rank_by=args.rank_by,
         catalog=args.catalog), as_json=args.json)
     return 0

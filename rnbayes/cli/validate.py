@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_chunk_rows(args, "validate")
     check_level(args.level, "validate")
-    check_output(args.output, "validate", args.force, inputs=(args.table,))
+    check_output(args.output, "validate", args.force, [("cohort table", args.table)])
     notes = notes_of(args.note)
     model = model_of(args)
     v = validate_cohort(model, args.table, outcome=args.outcome, id_column=args.id_column,

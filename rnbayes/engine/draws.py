@@ -51,7 +51,8 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
     (('x',), [0.41, 0.59])
     """
     keep = list(keep)
-    relevant = net.ancestors(keep + list(evidence))
+    ancestors = net.ancestors(keep + list(evidence))
+    relevant = [n for n in net.nodes if n in ancestors]  # in node order, never set order
     children: dict[str, list[str]] = {n: [] for n in relevant}
     for n in relevant:
         for p in net.parents[n]:
@@ -62,38 +63,64 @@ def absorb_roots(net: DiscreteNetwork, tables: Mapping[str, np.ndarray], evidenc
             absorb.setdefault(children[n][0], []).append(n)
     gone = {r for rs in absorb.values() for r in rs}
     new_parents = {n: tuple(p for p in net.parents[n] if p not in gone)
-                   for n in net.nodes if n in relevant and n not in gone}
+                   for n in net.nodes if n in ancestors and n not in gone}
     new_tables: dict[str, np.ndarray] = {}
     for n in new_parents:
         arr = np.asarray(tables[n])
-        if n not in absorb:
-            new_tables[n] = arr
-            continue
-        batched = is_batched(arr, len(net.parents[n]))
-        syms = {a: chr(ord("b") + i) for i, a in enumerate((n, *net.parents[n]))}
-        bs = "a" if batched else ""
-        subs = [bs + "".join(syms[a] for a in (n, *net.parents[n]))]
-        ops = [arr]
-        for r in absorb[n]:
-            q = np.asarray(tables[r], dtype=float)
-            q_batched = is_batched(q, 0)
-            ev = evidence.get(r)
-            if ev is not None:
-                lik = np.zeros(net.card[r]) if np.ndim(ev) == 0 else np.asarray(ev, dtype=float)
-                if np.ndim(ev) == 0:
-                    lik[int(ev)] = 1.0
-                q = q * lik
-            q = q / q.sum(axis=-1, keepdims=True)
-            subs.append(("a" if q_batched else "") + syms[r])
-            ops.append(q)
-            batched = batched or q_batched
-        out = ("a" if batched else "") + "".join(syms[a] for a in (n, *new_parents[n]))
-        new_tables[n] = np.einsum(",".join(subs) + "->" + out, *ops, optimize=True)
+        new_tables[n] = arr if n not in absorb else _absorb_into(net, n, arr, absorb[n],
+                                                                 tables, evidence)
     small = DiscreteNetwork({n: net.states[n] for n in new_parents}, new_parents,
                             {n: (t[0] if is_batched(t, len(new_parents[n])) else t)
                              for n, t in new_tables.items()})
     new_ev = {k: v for k, v in evidence.items() if k not in gone}
     return small, new_tables, new_ev
+
+
+def _absorb_into(net: DiscreteNetwork, n: str, arr: np.ndarray, roots: Sequence[str],
+                 tables: Mapping[str, np.ndarray], evidence: Mapping[str, Any]) -> np.ndarray:
+    """``n``'s table with the single-child ``roots`` summed out: a root observed in a state
+    is sliced there (given the evidence, that state is certain), the others are weighted
+    by their prior (times any likelihood) and summed in one two-operand contraction."""
+    axes = (n, *net.parents[n])
+    batched = is_batched(arr, len(net.parents[n]))
+    index: list[Any] = [slice(None)] * arr.ndim
+    summed, sliced = [], []
+    for r in roots:
+        ev = evidence.get(r)
+        if ev is not None and np.ndim(ev) == 0:
+            index[int(batched) + axes.index(r)] = int(ev)
+            sliced.append((r, int(ev)))
+        else:
+            summed.append(r)
+    out = arr[tuple(index)]
+    kept = [a for a in axes if a not in dict(sliced)]
+    for r, state in sliced:  # an observed state of prior 0: NaN, as conditioning on it gives
+        prior = np.asarray(tables[r], dtype=float)[..., state]
+        if not np.all(prior > 0):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                factor = prior / prior
+            out = out * factor.reshape(factor.shape + (1,) * (out.ndim - factor.ndim))
+    if not summed:
+        return out
+    weight = np.ones((1,) * len(summed))
+    for i, r in enumerate(summed):
+        q = np.asarray(tables[r], dtype=float)
+        ev = evidence.get(r)
+        if ev is not None:
+            q = q * np.asarray(ev, dtype=float)
+        q = q / q.sum(axis=-1, keepdims=True)
+        shape = [1] * len(summed)
+        shape[i] = q.shape[-1]
+        q = q.reshape((*q.shape[:-1], *shape))
+        weight = weight * q
+    sym = {a: chr(ord("b") + i) for i, a in enumerate(axes)}
+    w_batched = weight.ndim > len(summed)
+    a_batched = out.ndim > len(kept)
+    eq = (("a" if a_batched else "") + "".join(sym[a] for a in kept) + ","
+          + ("a" if w_batched else "") + "".join(sym[r] for r in summed) + "->"
+          + ("a" if a_batched or w_batched else "")
+          + "".join(sym[a] for a in kept if a not in summed))
+    return np.einsum(eq, out, weight)
 
 
 def batched_posterior(net: DiscreteNetwork, targets: Sequence[str], evidence: Mapping[str, Any],

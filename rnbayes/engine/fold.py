@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import string
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -27,28 +28,48 @@ Factor = tuple[np.ndarray, tuple[str, ...]]
 FOLD_CAP = 1 << 16
 
 
-def _einsum(factors: Sequence[Factor], out: Sequence[str]) -> np.ndarray:
+def contract_to(factors: Sequence[Factor], out: Sequence[str]) -> np.ndarray:
+    """The product of ``factors`` summed over every variable not in ``out`` (axes in
+    ``out``'s order), contracted pairwise in a greedy order."""
+    return _einsum(factors, out, optimize="greedy" if len(factors) > 2 else False)
+
+
+def _einsum(factors: Sequence[Factor], out: Sequence[str], optimize: Any = False) -> np.ndarray:
     names = sorted({v for _, axes in factors for v in axes} | set(out))
     if len(names) > len(string.ascii_letters):  # pragma: no cover - guarded by the cap
         raise ValueError("too many variables in one folded factor")
     sym = {v: string.ascii_letters[i] for i, v in enumerate(names)}
     eq = ",".join("".join(sym[v] for v in axes) for _, axes in factors)
     eq += "->" + "".join(sym[v] for v in out)
-    return np.einsum(eq, *(a for a, _ in factors))
+    return np.einsum(eq, *(a for a, _ in factors), optimize=optimize)
 
 
 def _absorb(factors: list[Factor]) -> list[Factor]:
     """Multiply each factor into another whose variables include all of its own."""
     factors = sorted(factors, key=lambda f: -len(f[1]))
-    out: list[Factor] = []
+    hosts: list[list[Factor]] = []  # each host factor, then the factors it absorbs
+    scopes: list[frozenset[str]] = []
     for arr, axes in factors:
-        host = next((i for i, (_, h) in enumerate(out) if set(axes) <= set(h)), None)
+        scope = frozenset(axes)
+        host = next((i for i, h in enumerate(scopes) if scope <= h), None)
         if host is None:
-            out.append((arr, axes))
+            hosts.append([(arr, axes)])
+            scopes.append(scope)
         else:
-            harr, haxes = out[host]
-            out[host] = (_einsum([(harr, haxes), (arr, axes)], haxes), haxes)
-    return out
+            hosts[host].append((arr, axes))
+    return [group[0] if len(group) == 1 else _multiply(group) for group in hosts]
+
+
+def _multiply(group: Sequence[Factor]) -> Factor:
+    """The first factor times the others (their axes among its own), by broadcasting."""
+    arr, axes = group[0]
+    for g, gaxes in group[1:]:
+        order = sorted(range(len(gaxes)), key=lambda i: axes.index(gaxes[i]))
+        shape = [1] * len(axes)
+        for i in order:
+            shape[axes.index(gaxes[i])] = g.shape[i]
+        arr = arr * np.transpose(g, order).reshape(shape)
+    return arr, axes
 
 
 def fold(factors: Sequence[Factor], keep: set[str], card: Mapping[str, int],
@@ -78,7 +99,9 @@ def fold(factors: Sequence[Factor], keep: set[str], card: Mapping[str, int],
     work = _absorb(list(factors))
     while True:
         best = None
-        for v in {x for _, axes in work for x in axes} - keep:
+        # sorted: a tie between variables must not be broken by set order (hash seed),
+        # which would change the summation order and the last bits of every result
+        for v in sorted({x for _, axes in work for x in axes} - keep):
             inside = [arr.size for arr, axes in work if v in axes]
             scope = {x for _, axes in work if v in axes for x in axes}
             size = math.prod(card[x] for x in scope) // card[v]

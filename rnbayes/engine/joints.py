@@ -28,7 +28,6 @@ per network and never go stale.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import numpy as np
 import opt_einsum as oe
 
 from .network import DiscreteNetwork, split_evidence
+from .pair_layout import PairLayout
 
 #: largest P(W | e) table or stacked kernel (entries) before falling back to one query per test
 JOINT_LIMIT = 1 << 20
@@ -202,48 +202,12 @@ class _Layout:
         self.perm = None if np.array_equal(order, np.arange(order.size)) else np.argsort(order)
         self.where = {n: k for k, c in enumerate(clusters) for n in c.nodes}
         self.groups = list(groups)
-        self._pairs: _PairLayout | None = None
+        self._pairs: PairLayout | None = None
 
-    def pairs(self, card: Mapping[str, int]) -> _PairLayout:
+    def pairs(self, card: Mapping[str, int]) -> PairLayout:
         if self._pairs is None:
-            self._pairs = _PairLayout(self, card)
+            self._pairs = PairLayout(self, card, JOINT_LIMIT)
         return self._pairs
-
-
-class _PairLayout:
-    """Every pair of tests (i < j): where its joint comes from.
-
-    A pair in one cluster whose tests share no node and no absorbed ancestor has kernel
-    K_i * K_j, so the joints of all such pairs are read off one product
-    ``P(W | e) K K``; any other pair is its own request.
-    """
-
-    def __init__(self, layout: _Layout, card: Mapping[str, int]):
-        groups = layout.groups
-        self.pairs = list(itertools.combinations(range(len(groups)), 2))
-        self.index = {p: k for k, p in enumerate(self.pairs)}
-        self.unions = [(*groups[i], *(n for n in groups[j] if n not in groups[i]))
-                       for i, j in self.pairs]
-        widths = [math.prod(card[n] for n in u) for u in self.unions]
-        self.starts = np.concatenate([[0], np.cumsum(widths)]).astype(int)
-        home = {i: k for k, c in enumerate(layout.clusters) for i in c.groups}
-        # per cluster: the pairs read off the product, their flat column indices, widths
-        found: dict[int, list[tuple[int, np.ndarray]]] = {}
-        for k, (i, j) in enumerate(self.pairs):
-            c = layout.clusters[home[i]]
-            if home[i] != home[j] or c.plan is None or set(groups[i]) & set(groups[j]) or \
-                    c.plan.within(groups[i]) & c.plan.within(groups[j]) or \
-                    c.plan.size * c.width * c.width > JOINT_LIMIT:
-                continue
-            local = {g: int(layout.starts[g + 1] - layout.starts[g]) for g in c.groups}
-            offset = {g: sum(local[x] for x in c.groups[:c.groups.index(g)]) for g in c.groups}
-            idx = (offset[i] + np.arange(local[i]))[:, None] * c.width + offset[j] + \
-                np.arange(local[j])
-            found.setdefault(home[i], []).append((k, idx.ravel()))
-        self.product = {h: ([k for k, _ in f], np.concatenate([x for _, x in f]),
-                            [x.size for _, x in f]) for h, f in found.items()}
-        self.direct = len(self.product) == 1 and \
-            next(iter(self.product.values()))[0] == list(range(len(self.pairs)))
 
 
 class ResultJoints:
@@ -353,11 +317,30 @@ class ResultJoints:
                 return outer, pl.starts, pl.pairs, pl.unions
             for k, block in zip(ks, np.split(outer, np.cumsum(sizes)[:-1], axis=1)):
                 pieces[k] = block
+        for h, ks in pl.shared.items():  # the other pairs of a cluster: one product
+            block = np.einsum("dr,drc->dc", self._q[h], self._pair_stack(h, ks, pl.unions))
+            widths = [int(pl.starts[k + 1] - pl.starts[k]) for k in ks]
+            for k, part in zip(ks, np.split(block, np.cumsum(widths)[:-1], axis=1)):
+                pieces[k] = part
         for k, union in enumerate(pl.unions):
             if pieces[k] is None:
                 pieces[k] = self.joint(union).reshape(t, -1)
         joints = np.concatenate(pieces, axis=1) if pieces else np.zeros((t, 0))
         return joints, pl.starts, pl.pairs, pl.unions
+
+    def _pair_stack(self, h: int, ks: Sequence[int], unions: Sequence[tuple[str, ...]]
+                    ) -> np.ndarray:
+        """Cluster ``h``'s kernels of the pairs ``ks``, side by side: (target, rest, C)."""
+        plan = self.layout.clusters[h].plan
+        assert plan is not None
+        key = ("pairs", tuple(ks), tuple(self._hard[p] for p in plan.observed_parents))
+        stacked = plan.kernels.get(key)
+        if stacked is None:
+            t = self.network.card[self.target]
+            ks_ = [plan.kernel(unions[k], self._hard) for k in ks]
+            stacked = np.concatenate(ks_, axis=1).reshape(t, plan.size // t, -1)
+            plan.kernels[key] = stacked
+        return stacked
 
     def _query(self, nodes: Sequence[str]) -> np.ndarray:
         return self.network.query([self.target, *nodes], self.evidence)[0]

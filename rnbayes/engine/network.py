@@ -38,6 +38,7 @@ import numpy as np
 import opt_einsum as oe
 
 from .compile import FoldedQuery, batched_expression
+from .fold import contract_to, fold
 from .frozen import FrozenMap
 
 Evidence = Mapping[str, "int | np.ndarray"]
@@ -196,15 +197,16 @@ class DiscreteNetwork:
 
     def ancestors(self, nodes: Sequence[str]) -> set[str]:
         """Return ``nodes`` together with all their ancestors."""
-        out: set[str] = set()
-        stack = list(nodes)
-        while stack:
-            n = stack.pop()
-            if n in out:
-                continue
-            out.add(n)
-            stack.extend(self.parents[n])
-        return out
+        lineage = self.lineage
+        return set().union(*(lineage[n] for n in nodes))
+
+    @cached_property
+    def lineage(self) -> Mapping[str, frozenset[str]]:
+        """Every node with its ancestors (itself included)."""
+        out: dict[str, frozenset[str]] = {}
+        for n in self.nodes:  # parents first
+            out[n] = frozenset([n]).union(*(out[p] for p in self.parents[n]))
+        return FrozenMap(out)
 
     @cached_property
     def children(self) -> Mapping[str, tuple[str, ...]]:
@@ -225,6 +227,29 @@ class DiscreteNetwork:
                 d |= {c, *out[c]}
             out[n] = frozenset(d)
         return FrozenMap(out)
+
+    def marginal(self, node: str) -> np.ndarray:
+        """P(node) with no evidence (once per network, read-only): parents without a common
+        ancestor are independent, so their marginals contract with the table; otherwise
+        the ancestral set is folded."""
+        def build() -> np.ndarray:
+            parents = self.parents[node]
+            lines = [self.lineage[p] for p in parents]
+            if sum(map(len, lines)) == len(frozenset().union(*lines)):
+                out = self.cpts[node]
+                for p in reversed(parents):  # contract the last axis with its marginal
+                    out = out @ self.marginal(p)
+                return readonly(out)
+            keep = self.ancestors([node])
+            factors = fold([(self.cpts[n], (n, *self.parents[n])) for n in self.nodes
+                            if n in keep], {node}, self.card)
+            return readonly(contract_to(factors, (node,)))
+
+        return self.memo(("marginal", node), build)
+
+    def marginals(self) -> Mapping[str, np.ndarray]:
+        """The prior marginal of every node (each computed once per network)."""
+        return FrozenMap({n: self.marginal(n) for n in self.nodes})
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,
@@ -298,8 +323,10 @@ class DiscreteNetwork:
         operands.extend(soft[n] for n in sorted(soft))
         if not operands:
             return np.asarray(1.0)
+        # one plan (an order, not shapes) serves batch sizes of one order of magnitude
+        scale = None if batch is None else (int(batch).bit_length() + 2) // 4
         key = ("contract", tuple(order), tuple(sorted(hard)), tuple(sorted(soft)),
-               tuple(targets), tuple(sorted(batched)), batch)
+               tuple(targets), tuple(sorted(batched)), scale)
         expr = self.memo(key, lambda: self._expression(order, hard, soft, targets, batched,
                                                        [op.shape for op in operands]))
         return np.asarray(expr(*operands), dtype=float)

@@ -20,7 +20,7 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from .._params import check_choice, fail
+from .._params import FORMATS, check_choice, fail
 from .._provenance import NOTICE, generated_at, timestamp
 from ..results.compare import Comparison
 from ..results.posterior import Posterior
@@ -34,7 +34,6 @@ from .answer import answer_lines, answer_section, reference_section
 from .figures import Figure
 from .provenance import provenance_section
 
-FORMATS = ("html", "md", "json")
 Extra = Sequence[tuple[str, str] | tuple[str, str, str]]
 
 _PAGE = Template("""<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>\

@@ -1,8 +1,8 @@
 """Reports written to files: one case (with a Markdown report's charts as PNG files beside
 it), or several cases combined into one document with a summary table first.
 
-Files are written atomically (:mod:`rnbayes._files`) -- to a temporary file in the same
-folder, then renamed -- so a failure never leaves a truncated report where a good one was.
+Files are written atomically (:mod:`rnbayes._files`: a temporary file in the same folder,
+then renamed), so a failure never leaves a truncated report where a good one was.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .._files import atomic_write
+from .._files import check_output, write_bytes
 from .._params import check_choice
 from .._provenance import NOTICE, timestamp
 from ..results.compare import Comparison
@@ -52,9 +52,9 @@ def save(path: str | Path, doc: Document) -> tuple[Path, ...]:
     written = []
     for name, fig in doc.figures:
         target = path.with_name(name)
-        atomic_write(target, fig.png())
+        write_bytes(target, fig.png())
         written.append(target)
-    atomic_write(path, doc.text.encode("utf-8"))
+    write_bytes(path, doc.text.encode("utf-8", errors="backslashreplace"))
     return (path, *written)
 
 
@@ -85,6 +85,8 @@ def write_report(path: str | Path, posterior: Posterior, voi: ValueOfInformation
     ['r.md', 'r-test-values.png']
     """
     fmt = format_of(path, format)
+    if case is not None and case.path:  # never over the case file the report is about
+        check_output(path, [("case file", case.path)], "write_report", "path")
     doc = assemble(posterior, voi, sensitivity, case=case, format=fmt,
                    extra_sections=extra_sections, reference=reference,
                    figure_stem=Path(path).stem)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def jsonable(x: Any) -> Any:
@@ -38,6 +40,8 @@ def jsonable(x: Any) -> Any:
         return x
     if hasattr(x, "to_dict"):
         return jsonable(x.to_dict())
+    import pandas as pd  # only for values that are none of the above
+
     try:
         if pd.isna(x):
             return None
@@ -57,6 +61,7 @@ def html_table(df: pd.DataFrame, digits: int = 3, *, index: bool = False) -> str
 
     Examples
     --------
+    >>> import pandas as pd
     >>> html_table(pd.DataFrame({"x": ["<b>"], "p": [0.5]}))
     '<table class="rnbayes"><thead>...<tbody><tr><td>&lt;b&gt;</td><td>0.500</td></tr></tbody></table>'
     """
@@ -93,6 +98,7 @@ def md_table(df: pd.DataFrame, digits: int = 3, *, index: bool = False) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> print(md_table(pd.DataFrame({"x|y": ["a|b"], "p": [0.5]})))
     | x\|y | p |
     |---|---|

@@ -5,10 +5,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .._provenance import NOTICE
 from ..spec.utilities import Threshold, Utilities
@@ -23,6 +22,9 @@ RANKING_COLUMNS = ["test", "label", "rank_point", "value_point", "value_low", "v
 #: what the prior from the clinical context is, in words (the population prior is another)
 CONTEXT_PRIOR_WORDS = ("prior from the clinical context (P(TTP) given only the time since SRS, "
                        "treatment and patient findings, before any imaging finding)")
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -154,6 +156,8 @@ class Sensitivity(Result):
 
     def tornado_frame(self, top: int = 10) -> pd.DataFrame:
         """The tornado's top rows in words."""
+        import pandas as pd
+
         t = self.tornado.head(top)
         label = t["label"] if "label" in t else t["parameter"]
         return pd.DataFrame({"published figure": label, "source": t["source"],

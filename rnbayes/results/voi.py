@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from .._params import check_choice
+from .._params import MEASURES, check_choice
 from .._provenance import NOTICE
 from ..spec.catalog import CandidateTest
 from ..spec.utilities import Threshold, Utilities
@@ -22,7 +20,9 @@ from .render import html_table, jsonable, records
 from .text import GLOSSARY, decision_text, thresholds_text
 from .voi_text import summary_text, table_frame
 
-MEASURES = ("net_value", "evsi", "mutual_information", "expected_abs_change", "p_action_change")
+if TYPE_CHECKING:
+    import pandas as pd
+
 TABLE_COLUMNS = ["test", "label", "reveals", "mutual_information", "expected_abs_change",
                  "p_action_change", "evsi", "cost", "net_value", "evpi", "status"]
 WHAT_IF_COLUMNS = ["test", "result", "result_states", "p_result", "p_positive_after", "action",

@@ -16,8 +16,8 @@ from typing import Any
 
 from .._params import check_names, fail
 from ..engine.frozen import FrozenMap
-from ..errors import SemanticError, suggest
-from .resources import data_dir, file_identity
+from ..errors import SemanticError, excerpt, suggest
+from .resources import cache_key, data_dir, file_identity
 from .yamlio import FileCache, load_document
 
 _CACHE = FileCache(8)
@@ -110,24 +110,27 @@ class Catalog:
         by_id = {t.id: t for t in self.tests}
         return tuple(by_id[n] for n in dict.fromkeys(chosen))
 
-    def check(self, nodes: Sequence[str], latent: Iterable[str] = ()) -> None:
-        """Check every revealed node exists in the network and is observable.
+    def check(self, nodes: Sequence[str], latent: Iterable[str] = (),
+              target: str | None = None) -> None:
+        """Check every revealed node exists in the network and is observable (neither
+        latent nor the ``target``, which the tests are meant to inform).
 
         Raises
         ------
         SemanticError
-            A test reveals an unknown or latent node.
+            A test reveals an unknown or latent node, or the target.
         """
         latent = set(latent)
         for t in self.tests:
             for k, n in enumerate(t.reveals):
+                where = {"file": self.file, "path": f"tests.{t.id}.reveals[{k}]", "value": n}
                 if n not in nodes:
-                    raise SemanticError(f"unknown node {n!r}{suggest(n, nodes)}", value=n,
-                                        file=self.file, path=f"tests.{t.id}.reveals[{k}]")
+                    raise SemanticError(f"unknown node {excerpt(n)}{suggest(n, nodes)}", **where)
                 if n in latent:
-                    raise SemanticError(f"{n!r} is a latent node and cannot be revealed",
-                                        file=self.file, path=f"tests.{t.id}.reveals[{k}]",
-                                        value=n)
+                    raise SemanticError(f"{n!r} is a latent node and cannot be revealed", **where)
+                if n == target:
+                    raise SemanticError(f"{n!r} is the diagnosis the tests are meant to inform; "
+                                        "a test cannot reveal it", **where)
 
 
 def default_catalog_path() -> Path:
@@ -151,7 +154,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     True
     """
     p = Path(path) if path is not None else default_catalog_path()
-    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+    return _CACHE.get(cache_key(p), lambda: [p], lambda: _read(p))
 
 
 def _read(p: Path) -> Catalog:
@@ -181,5 +184,7 @@ def resolve_catalog(value: Catalog | str | Path | None, caller: str,
         return load_catalog(default)
     if isinstance(value, (str, Path)) and Path(value).is_file():
         return load_catalog(value)
-    raise fail("catalog", caller, "a Catalog or the path of a tests YAML file (no such file)"
-               if isinstance(value, (str, Path)) else "a Catalog or a path", value)
+    if isinstance(value, (str, Path)):
+        what = "a folder" if Path(value).is_dir() else "no such file"
+        raise fail("catalog", caller, f"a Catalog or the path of a tests YAML file ({what})", value)
+    raise fail("catalog", caller, "a Catalog or a path", value)

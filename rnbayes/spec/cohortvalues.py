@@ -121,7 +121,8 @@ def _as_number(v: Any) -> float | None:
 
 def _number_classes(x: np.ndarray, measure: Measure | None) -> tuple[np.ndarray, list[Any]]:
     """Classes of a numeric column: 0 missing; the interval or cut-point of in-range
-    numbers; each out-of-range number its own class (up to :data:`MAX_BAD_CLASSES`)."""
+    numbers (apart for numbers outside the usual range, which warn); each out-of-range
+    number its own class (up to :data:`MAX_BAD_CLASSES`)."""
     out = np.zeros(len(x), dtype=np.int64)
     reps: list[Any] = [None]
     present = ~np.isnan(x)
@@ -133,13 +134,20 @@ def _number_classes(x: np.ndarray, measure: Measure | None) -> tuple[np.ndarray,
     lo = -math.inf if measure.minimum is None else measure.minimum
     hi = math.inf if measure.maximum is None else measure.maximum
     good = present & np.isfinite(x) & (x >= lo) & (x <= hi)
+    usual = measure.plausible
+    p_lo = -math.inf if usual is None or usual.minimum is None else usual.minimum
+    p_hi = math.inf if usual is None or usual.maximum is None else usual.maximum
     cuts = np.asarray(measure.cutpoints, dtype=float)
-    left = np.searchsorted(cuts, x[good], side="left")
-    right = np.searchsorted(cuts, x[good], side="right")
-    interval = 2 * left + (left != right)  # 2i: strictly inside interval i; 2i+1: on cut i
-    inverse, first = small_classes(interval, 2 * len(cuts) + 2)
-    reps.extend(float(v) for v in x[good][first])
-    out[good] = 1 + inverse
+    for sel in (good & (x >= p_lo) & (x <= p_hi), good & ((x < p_lo) | (x > p_hi))):
+        # usual numbers, then unusual ones (each class warns, as a single case would)
+        if not sel.any():
+            continue
+        left = np.searchsorted(cuts, x[sel], side="left")
+        right = np.searchsorted(cuts, x[sel], side="right")
+        interval = 2 * left + (left != right)  # 2i: strictly inside interval i; 2i+1: on cut i
+        inverse, first = small_classes(interval, 2 * len(cuts) + 2)
+        out[sel] = len(reps) + inverse
+        reps.extend(float(v) for v in x[sel][first])
     bad = np.flatnonzero(present & ~good)
     if bad.size:
         vals, inv = np.unique(x[bad], return_inverse=True)

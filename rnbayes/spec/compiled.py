@@ -21,7 +21,7 @@ import numpy as np
 from .._params import fail as param_fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import DiscreteNetwork, readonly, table_problem
-from ..errors import EvidenceError, suggest
+from ..errors import EvidenceError, excerpt, suggest
 from .evidence import Finding, engine_evidence, parse_evidence
 from .network import NetworkSpec
 from .records import Record
@@ -165,7 +165,7 @@ class CompiledModel:
 
     def _check_node(self, node: str) -> None:
         if node not in self.spec.nodes:
-            raise EvidenceError(f"unknown node {node!r}{suggest(node, self.nodes)} "
+            raise EvidenceError(f"unknown node {excerpt(node)}{suggest(node, self.nodes)} "
                                 f"(valid: {', '.join(self.nodes)})")
 
     def states(self, node: str) -> tuple[str, ...]:

@@ -3,15 +3,25 @@
 Evidence is a mapping from a node name (or a measurement key such as
 ``fet_tbr_max`` or ``lesion_quotient``) to one of
 
-* a state name (``"thin_rim"``);
-* a number, for measured nodes, converted with the node's published cut-offs;
+* a state name (``"thin_rim"``); for a node whose states are ``yes``/``no``, also
+  ``True``/``False``;
+* a number, for measured nodes, converted with the node's published cut-offs (a text that
+  reads as a number, ``"2.5e0"``, is a number too). A number outside the measure's
+  ``min``/``max`` is an error; outside its ``plausible`` range a warning
+  (:class:`~rnbayes.errors.ImplausibleValueWarning`);
 * a mapping state -> likelihood (soft / virtual evidence), e.g.
-  ``{"elevated": 0.7, "not_elevated": 0.3}`` for an uncertain read.
+  ``{"elevated": 0.7, "not_elevated": 0.3}`` for an uncertain read. **Every state needs a
+  likelihood** (0 for a state that is ruled out): a missing state is an error, never a
+  silent 0 -- ``{"elevated": 0.6}`` alone would otherwise be a certain "elevated". Only the
+  ratios matter; the vector is divided by its largest value before use, so ``1e-323`` and
+  ``1e150`` behave like any other scale. Each value must be a finite number >= 0, and at
+  least one must be > 0.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EvidenceError, RnbayesWarning, suggest
-from .network import NetworkSpec
+from ..errors import EvidenceError, ImplausibleValueWarning, RnbayesWarning, excerpt, suggest
+from .network import Measure, NetworkSpec
 
 
 @dataclass(frozen=True)
@@ -42,23 +52,40 @@ class Finding:
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+def _as_float(value: Any) -> float | None:
+    """``value`` as a float (None when it is not finite or too large for a float)."""
+    try:
+        v = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def _convert_number(spec: NetworkSpec, key: str, value: Any) -> tuple[str, str, str]:
     """Return (node, state, note) for a numeric measurement."""
     m = spec.measures[key]
-    v = float(value)
-    if not math.isfinite(v):
-        raise EvidenceError(f"evidence[{key!r}] must be a finite number in {m.unit}; got {value!r}")
+    v = _as_float(value)
+    if v is None:
+        raise EvidenceError(f"evidence[{key!r}] must be a finite number in {m.unit}; "
+                            f"got {excerpt(value)}")
     if m.minimum is not None and v < m.minimum:
-        raise EvidenceError(
-            f"evidence[{key!r}] must be >= {m.minimum:g} ({m.unit}); got {value!r}")
+        raise EvidenceError(f"evidence[{key!r}] must be >= {m.minimum:g} ({m.unit}); "
+                            f"got {excerpt(value)}{_why(m)}")
     if m.maximum is not None and v > m.maximum:
-        raise EvidenceError(
-            f"evidence[{key!r}] must be <= {m.maximum:g} ({m.unit}); got {value!r}")
-    state = m.to_state(v)
-    return m.node, state, f"{key}={v:g}"
+        raise EvidenceError(f"evidence[{key!r}] must be <= {m.maximum:g} ({m.unit}); "
+                            f"got {excerpt(value)}{_why(m)}")
+    if m.plausible is not None and not m.plausible.contains(v):
+        warnings.warn(f"evidence[{key!r}] = {v:g} ({m.unit}) is outside the usual range "
+                      f"({m.plausible.describe()}): {m.plausible.reason}",
+                      ImplausibleValueWarning, stacklevel=5)
+    return m.node, m.to_state(v), f"{key}={v:g}"
+
+
+def _why(m: Measure) -> str:
+    return f": {m.plausible.reason}" if m.plausible is not None else ""
 
 
 def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dict[str, Finding]:
@@ -80,6 +107,7 @@ def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dic
         _check_key(spec, key)
         if value is None:
             continue  # explicit "not known"
+        value = _number_text(spec, key, value)
         if _is_number(value):
             if key not in spec.measures:
                 raise EvidenceError(f"evidence[{key!r}] does not take a number; give one of "
@@ -90,7 +118,7 @@ def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dic
         node = key if key in spec.nodes else spec.measures[key].node
         if node in findings or node in numeric:
             raise EvidenceError(f"evidence for {node!r} is given twice")
-        findings[node] = _finding(key, node, value, list(spec.states(node)))
+        findings[node] = _finding(spec, key, node, value)
     for node, items in numeric.items():
         if node in findings:
             raise EvidenceError(f"evidence for {node!r} is given twice")
@@ -101,7 +129,7 @@ def parse_evidence(spec: NetworkSpec, evidence: Mapping[str, Any] | None) -> dic
 def _check_key(spec: NetworkSpec, key: Any) -> None:
     """A key must name an observable node or a measurement."""
     if not isinstance(key, str):
-        raise EvidenceError(f"evidence keys must be node names; got {key!r}")
+        raise EvidenceError(f"evidence keys must be node names; got {excerpt(key)}")
     if key == spec.target:
         raise EvidenceError(
             f"{key!r} is the diagnosis being inferred and cannot be given as evidence")
@@ -110,35 +138,70 @@ def _check_key(spec: NetworkSpec, key: Any) -> None:
                             f"give the readings it drives instead")
     if key not in spec.nodes and key not in spec.measures:
         valid = sorted(set(spec.observable) | set(spec.measures))
-        raise EvidenceError(f"unknown node {key!r}{suggest(key, valid)} "
+        raise EvidenceError(f"unknown node {excerpt(key)}{suggest(key, valid)} "
                             f"(valid: {', '.join(valid)})")
 
 
-def _finding(key: str, node: str, value: Any, states: list[str]) -> Finding:
-    """A state name (hard evidence) or a mapping state -> likelihood (soft evidence)."""
+def _number_text(spec: NetworkSpec, key: str, value: Any) -> Any:
+    """A text that reads as a number (``"2.5e0"``) given for a measurement, as that number."""
+    if key in spec.measures and isinstance(value, str) and value not in spec.states(
+            spec.measures[key].node):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return value
+    return value
+
+
+def _finding(spec: NetworkSpec, key: str, node: str, value: Any) -> Finding:
+    """A state name (hard evidence), ``True``/``False`` for a yes/no node, or a mapping
+    state -> likelihood (soft evidence)."""
+    states = list(spec.states(node))
+    if isinstance(value, (bool, np.bool_)):
+        word = "yes" if value else "no"
+        if word in states:
+            return Finding(node, bool(value), word, None)
+        raise EvidenceError(f"evidence[{key!r}] must be one of {states}; got "
+                            f"{str(bool(value)).lower()} (a true/false value: give a state name)")
     if isinstance(value, str):
         if value not in states:
-            raise EvidenceError(f"evidence[{key!r}] must be one of {states}; got {value!r}"
+            unit = spec.measures[key].unit if key in spec.measures else ""
+            must = f"a number ({unit}) or one of {states}" if unit else f"one of {states}"
+            raise EvidenceError(f"evidence[{key!r}] must be {must}; got {excerpt(value)}"
                                 f"{suggest(value, states)}")
         return Finding(node, value, value, None)
     if not isinstance(value, Mapping):
         raise EvidenceError(
             f"evidence[{key!r}] must be a state name, a number (measured nodes only) or a "
-            f"mapping state -> likelihood; got {value!r}")
+            f"mapping state -> likelihood; got {excerpt(value)}")
+    return Finding(node, dict(value), None, _likelihood(key, value, states))
+
+
+def _likelihood(key: str, value: Mapping[Any, Any], states: list[str]) -> tuple[float, ...]:
+    """Soft evidence as a likelihood vector in ``states`` order, as given (it is rescaled
+    when handed to the engine). Every state must be given (a missing state is never read
+    as 0)."""
     for s in value:
         if s not in states:
-            raise EvidenceError(f"evidence[{key!r}] likelihood names unknown state {s!r}; "
-                                f"valid: {states}")
+            hint = suggest(s, states) if isinstance(s, str) else ""
+            raise EvidenceError(f"evidence[{key!r}] likelihood names unknown state "
+                                f"{excerpt(s)}{hint}; valid: {states}")
+    missing = [s for s in states if s not in value]
+    if missing:
+        raise EvidenceError(f"evidence[{key!r}] needs a likelihood for every state of {states}; "
+                            f"missing {missing} (give 0 for a state that is ruled out)")
     lik = []
     for s in states:
-        x = value.get(s, 0.0)
-        if not _is_number(x) or not math.isfinite(float(x)) or float(x) < 0:
-            raise EvidenceError(f"evidence[{key!r}][{s!r}] must be a number >= 0; got {x!r}")
-        lik.append(float(x))
-    if sum(lik) <= 0:
+        x = value[s]
+        v = _as_float(x) if _is_number(x) else None
+        if v is None or v < 0:
+            raise EvidenceError(f"evidence[{key!r}][{s!r}] must be a finite number >= 0; "
+                                f"got {excerpt(x)}")
+        lik.append(v)
+    if max(lik) <= 0:
         raise EvidenceError(f"evidence[{key!r}] likelihoods are all zero; "
                             "at least one state must be possible")
-    return Finding(node, dict(value), None, tuple(lik))
+    return tuple(lik)
 
 
 def _from_numbers(node: str, items: list[tuple[str, str, str]], evidence: Mapping[str, Any],
@@ -157,11 +220,14 @@ def _from_numbers(node: str, items: list[tuple[str, str, str]], evidence: Mappin
 
 
 def engine_evidence(spec: NetworkSpec, findings: Mapping[str, Finding]) -> dict[str, Any]:
-    """Findings as the engine wants them: node -> state index or likelihood vector."""
+    """Findings as the engine wants them: node -> state index or likelihood vector, the
+    vector divided by its largest value (only ratios matter; this keeps 1e-323 or 1e150
+    from underflowing or overflowing the products)."""
     out: dict[str, Any] = {}
     for node, f in findings.items():
         if f.state is not None:
             out[node] = spec.states(node).index(f.state)
         else:
-            out[node] = np.asarray(f.likelihood, dtype=float)
+            lik = np.asarray(f.likelihood, dtype=float)
+            out[node] = lik / lik.max()
     return out

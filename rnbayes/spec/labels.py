@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.frozen import FrozenMap
-from .resources import data_dir
+from .resources import cache_key, data_dir
 from .yamlio import FileCache, load_document
 
 _CACHE = FileCache(4)
@@ -114,7 +114,7 @@ def load_labels(path: str | Path | None = None) -> Labels:
     'CBF (ASL perfusion)'
     """
     p = Path(path) if path is not None else default_labels_path()
-    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+    return _CACHE.get(cache_key(p), lambda: [p], lambda: _read(p))
 
 
 def labels_for(network_path: Path | None) -> Labels:

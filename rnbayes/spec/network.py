@@ -22,15 +22,40 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.frozen import FrozenMap
-from ..errors import SchemaError, SemanticError
+from ..errors import SchemaError, SemanticError, excerpt
 from .generators import CheckContext, Generator, parse_cpt
 from .records import Record
 from .yamlio import load_document
 
 
 @dataclass(frozen=True)
+class Plausible:
+    """The usual range of a measured number and why (the ``plausible`` block): a value
+    outside it but within the measure's ``min``/``max`` is accepted with an
+    :class:`~rnbayes.errors.ImplausibleValueWarning`."""
+
+    minimum: float | None
+    maximum: float | None
+    reason: str
+    sources: tuple[Mapping[str, Any], ...] = ()
+
+    def contains(self, value: float) -> bool:
+        return ((self.minimum is None or value >= self.minimum)
+                and (self.maximum is None or value <= self.maximum))
+
+    def describe(self) -> str:
+        """``up to 15``, ``at least 1`` or ``1 to 15``."""
+        if self.minimum is None:
+            return f"up to {self.maximum:g}"
+        if self.maximum is None:
+            return f"at least {self.minimum:g}"
+        return f"{self.minimum:g} to {self.maximum:g}"
+
+
+@dataclass(frozen=True)
 class Measure:
-    """How a number given as evidence becomes a state of ``node``."""
+    """How a number given as evidence becomes a state of ``node``: the cut-points, the
+    possible range (``minimum``, ``maximum``) and the usual one (``plausible``)."""
 
     node: str
     key: str
@@ -42,6 +67,7 @@ class Measure:
     maximum: float | None
     rule: str
     sources: tuple[Mapping[str, Any], ...]
+    plausible: Plausible | None = None
 
     def to_state(self, value: float) -> str:
         """The state for ``value``.
@@ -116,14 +142,14 @@ def parse_spec(doc: Mapping[str, Any], file: str, records: Mapping[str, Record])
     nodes = {name: _node(file, name, nd) for name, nd in doc["nodes"].items()}
     target = doc["target"]
     if target not in nodes:
-        raise SemanticError(f"{target!r} is not a declared node", file=file, path="target",
+        raise SemanticError(f"{excerpt(target)} is not a declared node", file=file, path="target",
                             value=target)
     if len(nodes[target].states) != 2:
         raise SemanticError("the target must be binary", file=file,
                             path=f"nodes.{target}.states", value=list(nodes[target].states))
     positive = doc.get("positive", nodes[target].states[1])
     if positive not in nodes[target].states:
-        raise SemanticError(f"{positive!r} is not a state of {target}", file=file,
+        raise SemanticError(f"{excerpt(positive)} is not a state of {target}", file=file,
                             path="positive", value=positive)
     order = topological_order(file, nodes)
     measures: dict[str, Measure] = {}
@@ -167,17 +193,30 @@ def _measure(file: str, path: str, node: str, m: Mapping[str, Any]) -> Measure:
     """A measure; the two rules of form JSON Schema cannot state are checked here."""
     cuts = m["cutpoints"]
     if not all(a < b for a, b in zip(cuts, cuts[1:])):
-        raise SchemaError(f"expected increasing numbers; got {cuts!r}", file=file,
+        raise SchemaError(f"expected increasing numbers; got {excerpt(cuts)}", file=file,
                           path=f"{path}.cutpoints", value=cuts, expected="increasing numbers")
     if len(m["bins"]) != len(cuts) + 1:
         raise SchemaError(f"expected {len(cuts) + 1} states (one per interval); got {m['bins']!r}",
                           file=file, path=f"{path}.bins", value=m["bins"],
                           expected=f"{len(cuts) + 1} states")
-    srcs = m["source"] if isinstance(m["source"], list) else [m["source"]]
+    lo, hi, usual = m.get("min"), m.get("max"), m.get("plausible")
+    bounds = [x for x in (lo, usual and usual.get("min"), *cuts, usual and usual.get("max"), hi)
+              if x is not None]
+    if not all(a <= b for a, b in zip(bounds, bounds[1:])):
+        raise SemanticError(f"expected min <= plausible.min <= cut-points <= plausible.max <= max; "
+                            f"got {bounds}", file=file, path=path, value=bounds,
+                            expected="ordered bounds")
+    plausible = None if usual is None else Plausible(
+        usual.get("min"), usual.get("max"), str(usual["reason"]), _sources(usual.get("source")))
     return Measure(node=node, key=m.get("key", node), unit=str(m["unit"]),
                    cutpoints=tuple(float(c) for c in cuts), bins=tuple(m["bins"]),
-                   closed=m["closed"], minimum=m.get("min"), maximum=m.get("max"),
-                   rule=str(m["rule"]), sources=tuple(FrozenMap(dict(s)) for s in srcs))
+                   closed=m["closed"], minimum=lo, maximum=hi, rule=str(m["rule"]),
+                   sources=_sources(m["source"]), plausible=plausible)
+
+
+def _sources(raw: Any) -> tuple[Mapping[str, Any], ...]:
+    srcs = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    return tuple(FrozenMap(dict(s)) for s in srcs)
 
 
 def topological_order(file: str, nodes: Mapping[str, NodeSpec]) -> tuple[str, ...]:

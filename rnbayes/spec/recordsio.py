@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from .._files import atomic_write
+from .._files import write_bytes
 from ..errors import CohortError
 from .records import Record, document_kind, parse_record, record_files
 from .yamlio import load_yaml
@@ -113,6 +113,6 @@ def write_priors(folder: str | Path, records: Mapping[str, Record], *,
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in texts.items():
-        atomic_write(out / name, text)
+        write_bytes(out / name, text.encode("utf-8"))
         written.append(out / name)
     return written

@@ -11,10 +11,17 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+_FOUND: dict[tuple[Path, str], Path] = {}
+
+
 def data_dir(kind: str) -> Path:
     """Return the folder holding ``kind`` (``networks``, ``priors`` or ``examples``)."""
+    found = _FOUND.get((_PACKAGE, kind))  # looked up once: every analysis asks
+    if found is not None:
+        return found
     for candidate in (_PACKAGE / "_data" / kind, _PACKAGE.parent / kind):
         if candidate.is_dir():
+            _FOUND[(_PACKAGE, kind)] = candidate
             return candidate
     raise FileNotFoundError(
         f"rnbayes data folder {kind!r} not found in {_PACKAGE / '_data'} or {_PACKAGE.parent}; "
@@ -54,3 +61,12 @@ def file_identity(path: str | Path) -> str:
     except OSError:
         return p.name
     return f"{p.name} (sha256 {digest})"
+
+
+def cache_key(path: Path) -> str:
+    """A file's key in a :class:`~rnbayes.spec.yamlio.FileCache`: the path itself when it is
+    absolute and plain (no ``..``; one file per string), else the resolved path (so a
+    relative path means the same file whatever the working directory later becomes)."""
+    if path.is_absolute() and ".." not in path.parts:
+        return str(path)
+    return str(path.resolve())

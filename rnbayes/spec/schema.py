@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SchemaError, suggest
+from ..errors import SchemaError, excerpt, suggest
 
 if TYPE_CHECKING:  # jsonschema loads on first validation, not on ``import rnbayes``
     from jsonschema import Draft202012Validator
@@ -68,11 +68,28 @@ def _validator(kind: str) -> Draft202012Validator:
 def validate(doc: Any, kind: str, file: str, *, error: type[SchemaError] = SchemaError) -> None:
     """Check ``doc`` against the ``kind`` schema; raise ``error`` for the first problem
     (an unknown key first: a typo'd key also makes its intended key look missing)."""
+    _check_keys(doc, file, error)
     errors = list(_validator(kind).iter_errors(doc))
     if errors:
         first = min(errors, key=lambda e: e.validator != "additionalProperties")
         path, message, value, expected = describe(first)
         raise error(message, file=file, path=path, value=value, expected=expected)
+
+
+def _check_keys(doc: Any, file: str, error: type[SchemaError]) -> None:
+    """Every mapping key must be a text (JSON Schema assumes it; YAML reads ``1:`` or
+    ``~:`` as a number or null)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                if not isinstance(k, str):
+                    raise error(f"a key must be a text; got {excerpt(k)} (quote it)",
+                                file=file, path=dotted(path), value=k, expected="a text key")
+                stack.append((v, (*path, k)))
+        elif isinstance(node, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
 
 
 def dotted(parts: Any) -> str:
@@ -81,11 +98,6 @@ def dotted(parts: Any) -> str:
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
-
-
-def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
@@ -97,26 +109,26 @@ def describe(e: ValidationError) -> tuple[str, str, Any, str | None]:
         return path, custom.format(value=value), value, custom
     if e.validator == "additionalProperties" and isinstance(value, Mapping):
         valid = sorted(sub.get("properties", {}))
-        extra = sorted(k for k in value if k not in valid)[0]
+        extra = sorted((k for k in value if k not in valid), key=str)[0]
         where = "top-level key" if not path else "key"
-        return (path, f"unknown {where} {extra!r}{suggest(extra, valid)} (valid: {valid})",
+        return (path, f"unknown {where} {excerpt(extra)}{suggest(extra, valid)} (valid: {valid})",
                 extra, f"one of {valid}")
     if e.validator == "required" and isinstance(value, Mapping):
         missing = next(k for k in e.validator_value if k not in value)
         return (f"{path}.{missing}" if path else missing, f"missing required field {missing!r}",
                 None, f"a value for {missing!r}")
     if e.validator == "oneOf" and expected and _count_valid(e) > 1:
-        return path, f"ambiguous: expected {expected}; got {_short(value)}", value, expected
+        return path, f"ambiguous: expected {expected}; got {excerpt(value)}", value, expected
     if expected:
-        return path, f"expected {expected}; got {_short(value)}", value, expected
+        return path, f"expected {expected}; got {excerpt(value)}", value, expected
     if e.validator == "enum":
         valid = list(e.validator_value)
         hint = suggest(value, [str(v) for v in valid]) if isinstance(value, str) else ""
-        return path, f"must be one of {valid}; got {_short(value)}{hint}", value, f"one of {valid}"
+        return path, f"must be one of {valid}; got {excerpt(value)}{hint}", value, f"one of {valid}"
     if e.validator == "type":
         kinds = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
         want = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
-        return path, f"expected {want}; got {_short(value)}", value, want
+        return path, f"expected {want}; got {excerpt(value)}", value, want
     return path, e.message, value, None
 
 

@@ -18,8 +18,8 @@ import numpy as np
 from .._params import fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import readonly
-from ..errors import SchemaError
-from .resources import default_priors_dir, file_identity
+from ..errors import SchemaError, excerpt, suggest
+from .resources import cache_key, default_priors_dir, file_identity
 from .yamlio import FileCache, load_document
 
 ACTIONS = ("surveillance", "treat_as_necrosis", "treat_as_progression")
@@ -177,7 +177,8 @@ def load_utilities(path: str | Path | None = None) -> Utilities:
     """Load utilities from YAML (default: the bundled ``priors/utilities.yaml``).
 
     ``path`` may also name a bundled set: ``"symptomatic"`` loads
-    ``priors/utilities_symptomatic.yaml``. Unchanged files are read once.
+    ``priors/utilities_symptomatic.yaml``, ``"asymptomatic"`` the default. Unchanged files
+    are read once.
 
     Raises
     ------
@@ -189,11 +190,13 @@ def load_utilities(path: str | Path | None = None) -> Utilities:
     --------
     >>> load_utilities("symptomatic").best_action(0.2)
     'treat_as_necrosis'
+    >>> load_utilities("asymptomatic") == load_utilities()
+    True
     """
     p = Path(path) if path is not None else default_priors_dir() / "utilities.yaml"
     if path is not None and not p.is_file():
         p = _bundled().get(str(path), p)  # a bundled set by name, e.g. "symptomatic"
-    return _CACHE.get(str(p.resolve()), lambda: [p], lambda: _read(p))
+    return _CACHE.get(cache_key(p), lambda: [p], lambda: _read(p))
 
 
 def _read(p: Path) -> Utilities:
@@ -205,7 +208,7 @@ def _read(p: Path) -> Utilities:
             cell = doc["utilities"][a][s]
             val = cell["value"] if isinstance(cell, dict) else cell
             if not math.isfinite(val):
-                raise SchemaError(f"expected a finite number; got {val!r}", file=p.name,
+                raise SchemaError(f"expected a finite number; got {excerpt(val)}", file=p.name,
                                   path=f"utilities.{a}.{s}", value=val)
             table[i, j] = float(val)
             if isinstance(cell, dict) and cell.get("reasoning"):
@@ -218,16 +221,20 @@ def _read(p: Path) -> Utilities:
                      source=file_identity(p), default=default)
 
 
-def resolve_utilities(value: Utilities | str | Path | None, caller: str) -> Utilities:
+def resolve_utilities(value: Utilities | str | Path | None, caller: str,
+                      name: str = "utilities") -> Utilities:
     """The ``utilities`` parameter of an analysis: a :class:`Utilities`, a YAML path, a
-    bundled set name, or None for the default."""
+    bundled set name, or None for the default. ``name`` is how the caller calls it
+    (``--utilities`` on the command line)."""
     if value is None or isinstance(value, Utilities):
         return value if value is not None else load_utilities()
     if isinstance(value, (str, Path)):
         if Path(value).is_file() or str(value) in bundled_sets():
             return load_utilities(value)
-        must = (f"a Utilities, the path of a utilities YAML file, or a bundled set name among "
-                f"{bundled_sets()} (no such file)")
-    else:
-        must = "a Utilities, a path or a bundled set name"
-    raise fail("utilities", caller, must, value)
+        what = "a folder" if Path(value).is_dir() else "no such file"
+        must = (f"the path of a utilities YAML file or a bundled set name among "
+                f"{bundled_sets()} ({what})")
+        if name == "utilities":
+            must = "a Utilities, " + must
+        raise fail(name, caller, must, value, suggest(str(value), bundled_sets()))
+    raise fail(name, caller, "a Utilities, a path or a bundled set name", value)

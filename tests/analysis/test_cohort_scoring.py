@@ -223,10 +223,27 @@ def test_every_alias_scores_as_the_name_it_stands_for(model, cohort):
         if means in base:
             col = base[means]
         else:  # a measurement not in the fixture: numbers on both sides of its cut-offs
-            top = 2 * max(model.spec.measures[means].cutpoints)
+            m = model.spec.measures[means]
+            usual = m.plausible.maximum if m.plausible and m.plausible.maximum else np.inf
+            top = min(2 * max(m.cutpoints), usual)
             col = pd.Series(np.linspace(0, top, len(base)), index=base.index)
         direct = model.score(pd.DataFrame({means: col}))
         aliased = model.score(pd.DataFrame({alias: col}))
         pd.testing.assert_series_equal(aliased["p_progression"], direct["p_progression"],
                                        check_exact=False, atol=TOL, obj=alias)
         assert (direct["error"] == "").all(), alias
+
+
+def test_numbers_outside_the_usual_range_warn_with_their_rows_whatever_comes_first(model):
+    usual = model.spec.measures["rcbv"].plausible
+    assert usual is not None and usual.maximum is not None
+    high = (usual.maximum + model.spec.measures["rcbv"].maximum) / 2  # possible, not usual
+    df = pd.DataFrame({"rcbv": [2.5] * 40 + [high] * 7 + [2.6] * 3})
+    with pytest.warns(rnbayes.RnbayesWarning) as caught:
+        scored = model.score(df)
+    texts = [str(w.message) for w in caught if "usual range" in str(w.message)]
+    assert len(texts) == 1 and texts[0].endswith("(7 rows)"), texts
+    with pytest.warns(rnbayes.ImplausibleValueWarning):
+        single = model.posterior({"rcbv": high}).p_progression
+    assert scored["p_progression"][45] == pytest.approx(single, abs=TOL)
+    assert (scored["error"] == "").all()

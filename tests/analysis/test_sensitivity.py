@@ -233,7 +233,9 @@ def test_to_dict_is_json_safe(sens_nodular):
 
 @pytest.mark.parametrize("kwargs, pattern", [
     ({"n_draws": 1}, r"The 'n_draws' parameter of sensitivity must be an int in the range "
-                     r"\[2, inf\)\. Got 1 instead\."),
+                     r"\[2, 100000\]\. Got 1 instead\.$"),
+    ({"n_draws": 10 ** 10}, r"\[2, 100000\]\. Got 10000000000 instead\. \(draws are held in "
+                            r"memory, about 4 KB each"),
     ({"n_draws": 10.5}, r"'n_draws' .* Got 10\.5 instead"),
     ({"seed": -1}, r"The 'seed' parameter of sensitivity must be an int in the range \[0, inf\)"),
     ({"seed": True}, r"'seed' .* Got True instead"),

@@ -104,7 +104,10 @@ def test_rank_by_any_measure(model, measure):
     ({"pairs": "yes"}, r"The 'pairs' parameter of value_of_information must be a bool or an "
                        r"int in the range \[0, inf\)\. Got 'yes' instead\."),
     ({"tests": ["fet_pett"]}, r"The 'tests' parameter .* Did you mean 'fet_pet'\?"),
-    ({"tests": "fet_pet"}, r"The 'tests' parameter .* must be a list of names"),
+    ({"tests": 3}, r"The 'tests' parameter .* must be a name or a list of names"),
+    ({"tests": []}, r"The 'tests' parameter .* must be a non-empty list of names\. Got \[\]"),
+    ({"tests": "fet_pett"}, r"Got 'fet_pett' instead\. Did you mean 'fet_pet'\?"),
+    ({"pairs": -1}, r"The 'pairs' parameter .* Got -1 instead"),
     ({"utilities": 3}, r"The 'utilities' parameter"),
     ({"catalog": 3}, r"The 'catalog' parameter"),
 ])
@@ -112,6 +115,13 @@ def test_bad_parameters_are_parameter_errors(model, kwargs, pattern):
     with pytest.raises(ParameterError, match=pattern) as info:
         value_of_information(model, {}, **kwargs)
     assert isinstance(info.value, ValueError) and "\n" not in str(info.value)
+
+
+def test_one_test_name_is_accepted_as_a_list_of_one(model):
+    """``tests="fet_pet"`` used to be read letter by letter ("unknown test 'f'")."""
+    one = value_of_information(model, {}, tests="fet_pet")
+    assert list(one.table["test"]) == ["fet_pet"]
+    assert one == value_of_information(model, {}, tests=["fet_pet"])
 
 
 def test_pairs(voi):

@@ -132,7 +132,12 @@ def test_report_never_overwrites_a_case_file(folder, capsys):
     case = folder / "a.yaml"
     before = case.read_text()
     assert main(["report", str(case), "-o", str(case), "--no-sensitivity"]) == 2
-    assert case.read_text() == before and "not one of the inputs" in capsys.readouterr().err
+    assert case.read_text() == before and "a file other than the inputs" in capsys.readouterr().err
+    ref = folder / "b.yaml"
+    before = ref.read_text()
+    assert main(["report", str(case), "--reference", str(ref), "-o", str(ref),
+                 "--no-sensitivity"]) == 2
+    assert ref.read_text() == before and "reference case file" in capsys.readouterr().err
 
 
 def test_compare_prints_cases_side_by_side(folder, capsys):

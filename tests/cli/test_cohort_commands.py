@@ -118,10 +118,12 @@ def test_nothing_is_replaced_or_half_written(files, capsys, tmp_path):
     assert (tmp_path / "priors" / "accuracy.yaml").read_text() == "mine"
     assert main(["score", str(files / "lesions.csv"), "-o", str(out), "--force"]) == 0
     before = (files / "lesions.csv").read_bytes()
-    for args in (["-o", str(files / "lesions.csv"), "--force"],
-                 ["-o", str(out), "--errors", str(out), "--force"]):
+    for args, words in ((["-o", str(files / "lesions.csv"), "--force"], "it is the cohort table"),
+                        (["-o", str(out), "--errors", str(out), "--force"], "other outputs"),
+                        (["-o", str(tmp_path / "a.csv"), "--errors", str(tmp_path / "a.csv")],
+                         "other outputs")):
         assert main(["score", str(files / "lesions.csv"), *args]) == 2
-        assert "not one of the inputs" in lines(capsys)[-1]
+        assert words in lines(capsys)[-1]
     assert (files / "lesions.csv").read_bytes() == before
 
 

@@ -58,7 +58,7 @@ def test_console_script_runs_without_traceback(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
-    assert "must be one of ['elevated', 'not_elevated']; got 'high'" in r.stderr
+    assert "one of ['elevated', 'not_elevated']; got 'high'" in r.stderr
 
 
 def test_usage_error_exits_2(capsys):

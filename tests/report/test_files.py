@@ -1,6 +1,7 @@
-"""The one writer every output goes through (rnbayes._files): a failure leaves the old file
-as it was and no temporary file behind; a finished file has the mode any new file gets
-(0666 less the umask), not the private mode of the temporary file it was written through."""
+"""Output written piece by piece through the one writer (rnbayes._files.replacing and
+writing_text, as cohort tables are): a failure leaves the old file as it was and nothing
+behind; a finished file keeps the mode of the file it replaces, and a new one gets the mode
+any new file gets (0666 less the umask), not the private mode of its temporary file."""
 
 from __future__ import annotations
 
@@ -10,43 +11,48 @@ from pathlib import Path
 
 import pytest
 
-import rnbayes
-from rnbayes._files import atomic_path, atomic_stream, atomic_write, file_mode
+from rnbayes._files import replacing, write_bytes, writing_text
 
 
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_written_files_get_the_usual_mode_whatever_the_umask(tmp_path):
+def test_new_files_get_the_usual_mode_and_replaced_files_keep_theirs(tmp_path):
     old = os.umask(0o027)
     try:
-        assert file_mode() == 0o640
-        atomic_write(tmp_path / "a.txt", "x")
-        with atomic_stream(tmp_path / "b.txt") as fh:
+        with writing_text(tmp_path / "b.txt") as fh:
             fh.write("y")
         with open(tmp_path / "plain.txt", "w") as fh:
             fh.write("z")
-        assert mode(tmp_path / "a.txt") == mode(tmp_path / "b.txt") == mode(tmp_path / "plain.txt")
+        assert mode(tmp_path / "b.txt") == mode(tmp_path / "plain.txt") == 0o640
+        os.chmod(tmp_path / "b.txt", 0o600)
+        with writing_text(tmp_path / "b.txt") as fh:
+            fh.write("again")
+        assert mode(tmp_path / "b.txt") == 0o600 and (tmp_path / "b.txt").read_text() == "again"
     finally:
         os.umask(old)
-
-
-def test_a_report_is_readable_like_any_new_file(tmp_path):
-    ev = {"enhancement_pattern": "nodular"}
-    paths = rnbayes.write_report(tmp_path / "r.md", rnbayes.posterior(ev),
-                                 rnbayes.value_of_information(ev, pairs=False))
-    (tmp_path / "plain").write_text("")
-    assert {mode(p) for p in paths} == {mode(tmp_path / "plain")}
 
 
 def test_a_failure_keeps_the_old_file_and_leaves_nothing_behind(tmp_path):
     target = tmp_path / "keep.csv"
     target.write_text("mine")
-    with pytest.raises(RuntimeError), atomic_stream(target) as fh:
+    with pytest.raises(RuntimeError), writing_text(target) as fh:
         fh.write("half")
         raise RuntimeError("stop")
-    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+    with pytest.raises(RuntimeError), replacing(target) as tmp:
         Path(tmp).write_text("half")
         raise RuntimeError("stop")
     assert target.read_text() == "mine" and [p.name for p in tmp_path.iterdir()] == ["keep.csv"]
+
+
+def test_a_symlink_is_written_through_and_unencodable_text_escaped(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    with writing_text(link) as fh:
+        fh.write("a,\ud83e\n")
+    assert link.is_symlink() and real.read_text() == "a,\\ud83e\n"
+    write_bytes(link, b"bytes")
+    assert link.is_symlink() and real.read_bytes() == b"bytes"

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
-
 from ...spec.compiled import CompiledModel
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas and the cohort modules load when a method is first called
+    import pandas as pd
+
     from ...results.validation import Validation
     from ...spec.catalog import Catalog
     from ...spec.utilities import Utilities

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..._params import check_choice, check_int, check_probability_level
+from ..._params import DRAWS_WHY, MAX_DRAWS, check_choice, check_int, check_probability_level
 from ...results.base import Provenance
 from ...results.sensitivity import Sensitivity
 from ...results.voi import MEASURES
@@ -35,10 +35,11 @@ from ..posterior import p_target
 from .flips import flip_points
 from .parameters import tornado, with_labels
 from .prior_curve import context_prior, prior_curve
-from .probabilistic import draw_network, interval
-from .ranking import ranking_robustness
+from .probabilistic import draw, interval
+from .ranking import batched_measures, ranking_robustness, test_nodes
 
-__all__ = ["candidate_tests", "sensitivity"]
+__all__ = ["MAX_DRAWS", "candidate_tests", "sensitivity"]
+
 
 
 def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None = None,
@@ -46,6 +47,8 @@ def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None =
     """Candidate tests -> nodes of the model they reveal (default catalogue: ``tests.yaml``
     beside the network file, else the bundled one)."""
     cat = resolve_catalog(catalog, caller, model.catalog_path())
+    cat.check([*model.nodes, *(n for t in cat for n in t.reveals if n not in model.nodes)],
+              model.spec.latent, model.target)  # unknown nodes are skipped below
     return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
             if any(n in model.nodes for n in t.reveals)}
 
@@ -64,7 +67,7 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     evidence : mapping, optional
         The case's findings, in any form :meth:`Model.posterior` accepts.
     n_draws : int
-        Monte Carlo parameter draws (default 10,000; at least 2).
+        Monte Carlo parameter draws (default 10,000; from 2 to ``MAX_DRAWS`` = 100,000).
     seed : int
         Seed of the random generator; the same seed gives the same result.
     utilities : Utilities, path or bundled set name, optional
@@ -103,29 +106,29 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     """
     t0 = time.perf_counter()
     caller = "sensitivity"
-    n_draws = check_int(n_draws, "n_draws", caller, minimum=2)
+    n_draws = check_int(n_draws, "n_draws", caller, minimum=2, maximum=MAX_DRAWS, why=DRAWS_WHY)
     seed = check_int(seed, "seed", caller, minimum=0)
     level = check_probability_level(level, "level", caller)
     rank_by = check_choice(rank_by, "rank_by", caller, MEASURES)
     u = resolve_utilities(utilities, caller)
     cat = resolve_catalog(catalog, caller, model.catalog_path())
-    cat.check(model.nodes, model.spec.latent)
+    cat.check(model.nodes, model.spec.latent, model.target)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     ev = model.engine_evidence(findings)
     p_point = p_target(model, ev)[0]
-    test_nodes = sorted({n for t in chosen for n in t.reveals if n not in ev},
-                        key=model.nodes.index)
+    todo = test_nodes(model, ev, chosen)
+    by_id, pos = {t.id: t for t in chosen}, model.positive_index
     show = progress if progress is not None else sys.stderr.isatty()
-    with tqdm(total=n_draws + 3 + len(chosen), disable=not show, delay=2.0, leave=False,
+    with tqdm(total=n_draws + 3, disable=not show, delay=2.0, leave=False,
               desc="rnbayes sensitivity", unit="step") as bar:
-        dn, n_drawn = draw_network(model, ev, test_nodes, n_draws=n_draws, seed=seed,
-                                   on_chunk=bar.update)
-        p_draws = np.ascontiguousarray(dn.query([model.target])[:, model.positive_index])
+        drawn = draw(model, ev, todo, n_draws=n_draws, seed=seed, on_chunk=bar.update,
+                     measure=lambda tid, joint: batched_measures(joint, pos, u, by_id[tid]))
+        p_draws = drawn.p_positive
         best_point = int(u.best_index(p_point))
         best_draws = u.best_index(p_draws)
-        ranking, p_no_test = ranking_robustness(model, ev, dn, chosen, u, rank_by, level,
-                                                on_test=lambda _: bar.update())
+        ranking, p_no_test = ranking_robustness(model, ev, drawn.measures, chosen, u, rank_by,
+                                                level)
         bar.update()
         labels = labels_for(model.network_path)
         table, params = tornado(model, ev, level)
@@ -142,6 +145,7 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
         action_shares={a: float(np.mean(best_draws == i)) for i, a in enumerate(u.actions)},
         draws=p_draws, tornado=table, flip_points=flips, prior_curve=curve,
         prior_case=prior_case, likelihood_ratio=lr, prior_thresholds=prior_flips, utilities=u,
-        ranking=ranking, rank_by=rank_by, p_no_test=p_no_test, n_draws=n_draws, n_records_drawn=n_drawn,
+        ranking=ranking, rank_by=rank_by, p_no_test=p_no_test, n_draws=n_draws,
+        n_records_drawn=drawn.n_records,
         elapsed=time.perf_counter() - t0, evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest, seed=seed), labels=labels)

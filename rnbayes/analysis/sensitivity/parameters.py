@@ -116,8 +116,10 @@ def tornado(model: CompiledModel, ev: Mapping[str, Any], level: float
                     "value_point": par.point(rec), "value_high": float(q[1]),
                     "basis": rec.basis, "record": rec.id, "quantity": rec.quantity})
     table = pd.DataFrame(tor, columns=TORNADO_COLUMNS)
-    # swings equal to rounding (parameters that do not matter here) keep the record order
-    order = table["swing"].round(12).sort_values(ascending=False, kind="stable").index
+    # largest swing first; swings equal to rounding (parameters that do not matter here)
+    # are ordered by parameter name, so the order is the same in every process
+    key = table.assign(swing=table["swing"].round(12))
+    order = key.sort_values(["swing", "parameter"], ascending=[False, True], kind="stable").index
     return table.loc[order].reset_index(drop=True), params
 
 

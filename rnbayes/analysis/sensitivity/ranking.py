@@ -13,13 +13,12 @@ its first ranked test worth its cost (net value above 0); a draw where none is c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...engine.draws import DrawnNetwork
 from ...results.sensitivity import RANKING_COLUMNS
 from ...results.voi import rank
 from ...spec.catalog import CandidateTest
@@ -72,29 +71,34 @@ def first_per_draw(values: np.ndarray, net: np.ndarray, ids: Sequence[str],
     return np.where(worth, first, -1)
 
 
-def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any], dn: DrawnNetwork,
+def test_nodes(model: CompiledModel, ev: Mapping[str, Any],
+               tests: Sequence[CandidateTest]) -> dict[str, list[str]]:
+    """Each test still to do -> the nodes of the model it would reveal (tests already done
+    are left out: never ranked)."""
+    out = {t.id: [n for n in t.reveals if n in model.nodes and n not in ev] for t in tests}
+    return {tid: nodes for tid, nodes in out.items() if nodes}
+
+
+def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any],
+                       drawn: Mapping[str, Mapping[str, np.ndarray]],
                        tests: Sequence[CandidateTest], u: Utilities, rank_by: str,
-                       level: float, on_test: Callable[[str], None] | None = None
-                       ) -> tuple[pd.DataFrame, float]:
+                       level: float) -> tuple[pd.DataFrame, float]:
     """Per test still to do: the ranking measure at the point values, its quantiles over
-    the draws, and how often it is the best next test; in the point ranking's order. And
-    the share of draws in which no test is worth its cost."""
+    the draws (``drawn``: test -> :func:`batched_measures` over the draws), and how often
+    it is the best next test; in the point ranking's order. And the share of draws in
+    which no test is worth its cost."""
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     t = model.network.card[model.target]
     pos = model.positive_index
-    point, drawn, labels = [], {}, {}
+    point, labels = [], {}
+    todo = test_nodes(model, ev, tests)
     for test in tests:
-        nodes = [n for n in test.reveals if n in model.nodes and n not in ev]
-        if not nodes:
-            continue  # already done: never ranked
-        pt, _ = model.network.query([model.target, *nodes], ev)
+        if test.id not in todo:
+            continue
+        pt, _ = model.network.query([model.target, *todo[test.id]], ev)
         at_point = batched_measures(np.asarray(pt).reshape(1, t, -1), pos, u, test)
         point.append({"test": test.id, **{k: float(v[0]) for k, v in at_point.items()}})
-        drawn[test.id] = batched_measures(
-            dn.query([model.target, *nodes]).reshape(dn.batch, t, -1), pos, u, test)
         labels[test.id] = test.label or test.id
-        if on_test is not None:
-            on_test(test.id)
     if not point:
         return pd.DataFrame(columns=RANKING_COLUMNS), 1.0
     ranked = rank(pd.DataFrame(point), rank_by)

@@ -1,0 +1,1 @@
+"""Benchmark of rnbayes against pgmpy and pyAgrum (``python bench/run.py``; see run.py)."""
