@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import time
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ._cohort import (
     atomic_output,
@@ -29,6 +27,9 @@ from ._cohort import (
     writer_for,
 )
 from ._common import add_draw_options, check_draws
+
+if TYPE_CHECKING:  # pandas loads when the command runs, not for --help
+    import pandas as pd
 
 #: bad values shown on stderr when there is no --errors file
 SHOW = 5
@@ -53,6 +54,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ..analysis.cohort.scoring import ScoreOptions, progress_bar, score_chunks
     from ..analysis.cohort.stream import frames_of
     from ..spec.cohort import check_ids
@@ -103,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
 def _write_errors(path: str | None, errors: list[pd.DataFrame]) -> None:
     if path is None:
         return
+    import pandas as pd
+
     table = pd.concat(errors, ignore_index=True)
     with atomic_output(path) as fh, contextlib.suppress(BrokenPipeError):
         table.to_csv(fh, index=False, lineterminator="\n")

@@ -7,10 +7,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import numpy as np
-
 from .._params import fail
 from ._cohort import check_chunk_rows, cohort_command, keep_columns, model_of, note
+from ._output import write_stdout
 
 
 def register(sub: Any) -> None:
@@ -40,17 +39,28 @@ def run(args: argparse.Namespace) -> int:
                                 chunksize=args.chunk_rows)
     files = write_priors(args.output, new.records, copy_from=model.priors_path,
                          overwrite=args.force)
-    print(f"{'record':<36} {'published':>10} {'updated':>10} {'lesions':>8}")
-    for rid in report["updated"]:
-        old, upd = model.records[rid].point(), new.records[rid].point()
-        o, u = (np.atleast_1d(old)[0], np.atleast_1d(upd)[0])
-        first = "" if np.ndim(old) == 0 else f" ({(model.records[rid].states or ('',))[0]})"
-        print(f"{rid + first:<36} {o:>10.3f} {u:>10.3f} {report['updated'][rid][1]:>8,}")
-    print(f"\nleft as published ({len(report['left'])}):")
-    for rid, why in report["left"].items():
-        print(f"  {rid}: {why}")
+    write_stdout(_table(model, new, report))
     note(f"rnbayes update: {len(report['updated'])} records updated from {report['n']:,} "
          f"lesions ({report['method']}); {len(report['left'])} left as published; wrote "
          f"{len(files)} files to {args.output}"
          + (f"; {report['bad_rows']:,} rows left out for bad values" if report["bad_rows"] else ""))
     return 0
+
+
+def _table(model: Any, new: Any, report: dict[str, Any]) -> str:
+    """Each updated record's first value, published and updated, and the records left as
+    published with the reason."""
+    import numpy as np
+
+    rows = []
+    for rid in report["updated"]:
+        old, upd = model.records[rid].point(), new.records[rid].point()
+        first = "" if np.ndim(old) == 0 else f" ({(model.records[rid].states or ('',))[0]})"
+        rows.append((rid + first, float(np.atleast_1d(old)[0]), float(np.atleast_1d(upd)[0]),
+                     report["updated"][rid][1]))
+    w = max([len("record"), *(len(r[0]) for r in rows)])
+    lines = [f"{'record':<{w}} {'published':>10} {'updated':>10} {'lesions':>8}"]
+    lines += [f"{name:<{w}} {o:>10.3f} {u:>10.3f} {n:>8,}" for name, o, u, n in rows]
+    lines += ["", f"left as published ({len(report['left'])}):"]
+    lines += [f"  {rid}: {why}" for rid, why in report["left"].items()]
+    return "\n".join(lines) + "\n"

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from .._params import fail
-from ..report.validation import TRIPOD_ITEMS, build_validation_report
 from ._cohort import (
     check_chunk_rows,
     check_level,
@@ -21,6 +20,11 @@ from ._cohort import (
     progress,
     write_text,
 )
+from ._output import write_stdout
+
+#: the TRIPOD items a note may fill (report/validation.py's TRIPOD_ITEMS; a test keeps them
+#: equal, so --help need not import the report and pandas)
+NOTE_KEYS = ("data_source", "participants", "outcome", "predictors", "missing_data", "not_done")
 
 
 def register(sub: Any) -> None:
@@ -39,7 +43,7 @@ def register(sub: Any) -> None:
                                        "threshold on the decision curve)")
     p.add_argument("--title", default="Validation of rnbayes predictions", help="report title")
     p.add_argument("--note", action="append", default=[], metavar="KEY=TEXT",
-                   help="a TRIPOD item for the report (" + ", ".join(TRIPOD_ITEMS)
+                   help="a TRIPOD item for the report (" + ", ".join(NOTE_KEYS)
                         + "), e.g. --note data_source='Site A registry 2015-2023'")
     p.set_defaults(func=run)
 
@@ -56,6 +60,7 @@ def notes_of(items: list[str]) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.cohort.validate import validate_cohort
+    from ..report.validation import build_validation_report
 
     check_chunk_rows(args, "validate")
     check_level(args.level, "validate")
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                         n_boot=args.boot, seed=args.seed, level=args.level,
                         progress=progress(args), chunksize=args.chunk_rows)
     if args.output is None:
-        print(v.summary())
+        write_stdout(v.summary() + "\n")
     elif Path(args.output).suffix.lower() == ".json":
         write_text(args.output, json.dumps(v.to_dict(), indent=2))
     else:

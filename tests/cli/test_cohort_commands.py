@@ -161,3 +161,10 @@ def test_simulate_options(tmp_path, capsys):
     assert "n must be a positive whole number" in lines(capsys)[-1]
     assert main(["simulate", "--n", "5", "--missing", "often"]) == 2
     assert "--missing must be" in lines(capsys)[-1]
+
+
+def test_note_keys_of_the_help_are_the_reports_tripod_items():
+    from rnbayes.cli.validate import NOTE_KEYS
+    from rnbayes.report.validation import TRIPOD_ITEMS
+
+    assert NOTE_KEYS == tuple(TRIPOD_ITEMS)
