@@ -17,8 +17,10 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ..results.columns import Columns
 from ..spec.evidence import Finding
 from ..spec.labels import Labels
 from ..spec.network import NetworkSpec
@@ -68,6 +70,25 @@ def fields(spec: NetworkSpec, labels: Labels, f: Finding) -> dict[str, Any]:
                   else None)
     return {"label": describe(spec, labels, f), "state": f.state, "value": value,
             "likelihood": likelihood}
+
+
+def finding_columns(spec: NetworkSpec, labels: Labels, findings: Mapping[str, Finding],
+                    contributions: Columns) -> Columns:
+    """``contributions`` (columns) with :data:`FIELDS` inserted after ``finding``."""
+    rows = [fields(spec, labels, findings[n]) for n in contributions.columns["node"]]
+    out: dict[str, Any] = {}
+    for name, column in contributions.columns.items():
+        out[name] = column
+        if name == "finding":
+            out.update({f: _objects([r.get(f) for r in rows]) for f in FIELDS})
+    return Columns(out, text=contributions.text)
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """``values`` as a one-dimensional object array (never a 2-D one from equal lists)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def finding_fields(spec: NetworkSpec, labels: Labels, findings: Mapping[str, Finding],

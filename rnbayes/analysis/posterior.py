@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from ..engine.retract import Retracted, retract
 from ..errors import EvidenceError
 from ..results.base import Provenance
-from ..results.columns import Columns, frame
+from ..results.columns import Columns
 from ..results.posterior import CONTRIBUTION_COLUMNS, Posterior
 from ..spec.compiled import CompiledModel
 from ..spec.evidence import Finding
@@ -65,14 +65,17 @@ def sources_frame(model: CompiledModel) -> pd.DataFrame:
 
 
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
-              prior: float | None = None, sources: pd.DataFrame | Columns | None = None
+              prior: float | None = None, sources: pd.DataFrame | Columns | None = None,
+              decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
               ) -> Posterior:
     """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
     ``prior`` (P(TTP) with no findings) and ``sources`` may be passed in when the caller
-    has them already (the model caches both). The posterior, every finding's posterior
-    without it and every finding's own probability come from one pass over the network
-    (:func:`~rnbayes.engine.retract.retract`), not 2k + 1 queries.
+    has them already (the model caches both); ``decorate`` may add columns to the
+    contributions before their DataFrame is built (labels, states, values). The
+    posterior, every finding's posterior without it and every finding's own probability
+    come from one pass over the network (:func:`~rnbayes.engine.retract.retract`), not
+    2k + 1 queries.
 
     Raises
     ------
@@ -97,9 +100,10 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         listed = ", ".join(f"{n}={f.describe()}" for n, f in findings.items())
         raise EvidenceError(f"the findings are impossible together under the model "
                             f"(probability 0): {listed}")
+    cols = _contributions(findings, r, p, pos)
     return Posterior(
         p_progression=p, prior_progression=p_target(model, {})[0] if prior is None else prior,
-        contributions=_contributions(findings, r, p, pos),
+        contributions=(decorate(findings, cols) if decorate else cols).to_frame(),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]
         sources=_as_frame(sources if sources is not None else source_columns(model)),
@@ -108,7 +112,7 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
 
 
 def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
-                   pos: int) -> pd.DataFrame:
+                   pos: int) -> Columns:
     """The contributions table, largest |log10 LR| first and then by node name (a full
     key, so ties never depend on the order of a set or dict), built column by column."""
     without = r.without[:, pos] / r.without.sum(axis=1)
@@ -122,7 +126,7 @@ def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
     cols = {"node": nodes, "finding": [findings[n].describe() for n in nodes],
             "log10_lr": l10[order], "likelihood_ratio": lr[order],
             "p_progression_without": without[order], "favours": favours[order].tolist()}
-    return frame({c: cols[c] for c in CONTRIBUTION_COLUMNS}, text=("node", "finding", "favours"))
+    return Columns({c: cols[c] for c in CONTRIBUTION_COLUMNS}, text=("node", "finding", "favours"))
 
 
 def _log10_odds(p: np.ndarray) -> np.ndarray:

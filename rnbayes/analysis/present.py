@@ -21,7 +21,7 @@ from ..results.posterior import Posterior
 from ..spec.labels import labels_for
 from ..spec.utilities import Utilities, resolve_utilities
 from . import posterior as _posterior
-from .findings import finding_fields
+from .findings import finding_columns
 from .interval import QUICK_DRAWS, quick_interval
 
 
@@ -45,14 +45,14 @@ def posterior(model: Any, evidence: Mapping[str, Any] | None = None, *,
     u = resolve_utilities(utilities, caller)
     draws = interval_draws(interval, caller)
     seed = check_int(seed, "seed", caller, minimum=0)
-    post = _posterior.posterior(model, evidence, prior=model.prior_progression,
-                                sources=model.sources)
-    with warnings.catch_warnings():  # checked (and any warning given) just above
-        warnings.simplefilter("ignore", ImplausibleValueWarning)
-        findings = model.findings(evidence)
     labels = labels_for(model.network_path)
-    iv = (quick_interval(model, model.engine_evidence(findings), n_draws=draws, seed=seed)
-          if draws else None)
-    return replace(post, utilities=u, labels=labels, interval=iv, interval_draws=draws,
-                   contributions=finding_fields(model.spec, labels, findings,
-                                                post.contributions))
+    post = _posterior.posterior(
+        model, evidence, prior=model.prior_progression, sources=model.sources,
+        decorate=lambda found, cols: finding_columns(model.spec, labels, found, cols))
+    iv = None
+    if draws:
+        with warnings.catch_warnings():  # checked (and any warning given) just above
+            warnings.simplefilter("ignore", ImplausibleValueWarning)
+            ev = model.engine_evidence(model.findings(evidence))
+        iv = quick_interval(model, ev, n_draws=draws, seed=seed)
+    return replace(post, utilities=u, labels=labels, interval=iv, interval_draws=draws)

@@ -11,6 +11,7 @@ ranking is read with that in mind.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,13 @@ def test_strength(model: CompiledModel, test: CandidateTest) -> Strength:
     return Strength(n, unit, cite, glioma=glioma)
 
 
+#: model -> test -> its strength (a model is immutable, so this is worked out once)
+_MEMO: weakref.WeakKeyDictionary[CompiledModel, dict[CandidateTest, Strength]] = \
+    weakref.WeakKeyDictionary()
+
+
 def strengths(model: CompiledModel, tests: Iterable[CandidateTest]) -> Mapping[str, Strength]:
     """Test id -> :class:`Strength`."""
-    return {t.id: test_strength(model, t) for t in tests}
+    memo = _MEMO.setdefault(model, {})
+    return {t.id: memo[t] if t in memo else memo.setdefault(t, test_strength(model, t))
+            for t in tests}

@@ -53,7 +53,8 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
                 evidence: Mapping[str, Any], tests: Sequence[CandidateTest],
                 utilities: Utilities, *, rank_by: str = "net_value", pairs: bool | int = True,
                 provenance: Provenance | None = None, given: Mapping[str, Any] | None = None,
-                catalog_file: str = "") -> ValueOfInformation:
+                catalog_file: str = "",
+                extra: Mapping[str, Mapping[str, Any]] | None = None) -> ValueOfInformation:
     """Value of information of ``tests`` on any discrete network.
 
     Parameters
@@ -107,9 +108,14 @@ def compute_voi(network: DiscreteNetwork, target: str, positive: str,
     # a test already done is never ranked: it is listed apart
     observed = [i for i in order if cols["status"][i] == "already observed"]
     order = np.array([i for i in order if cols["status"][i] != "already observed"], dtype=np.intp)
-    table = frame({c: _take(cols[c], order) for c in TABLE_COLUMNS}, text=_TABLE_TEXT)
-    done = frame({c: [cols[c][i] for i in observed] for c in DONE_COLUMNS}, text=DONE_COLUMNS)
+    table_cols = {c: _take(cols[c], order) for c in TABLE_COLUMNS}
     ranked = [cols["test"][i] for i in order]
+    for name, by_test in (extra or {}).items():  # columns the caller adds, per test id
+        table_cols[name] = [by_test[t] for t in ranked]
+    text = _TABLE_TEXT + tuple(n for n in extra or {} if all(isinstance(v, str) for v in
+                                                           extra[n].values()))
+    table = frame(table_cols, text=text)
+    done = frame({c: [cols[c][i] for i in observed] for c in DONE_COLUMNS}, text=DONE_COLUMNS)
     candidates = [tid for tid in ranked if tid in groups]
     if pairs is False:
         candidates = []
@@ -273,14 +279,14 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     check_catalog(model, cat, given=catalog is not None)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
+    labels = labels_for(model.network_path)
+    power = strengths(model, chosen)
     voi = compute_voi(model.network, model.target, model.positive,
                       model.engine_evidence(findings), chosen, u, rank_by=rank_by, pairs=pairs,
                       provenance=Provenance.of(model.name, model.digest),
                       given={n: f.given for n, f in findings.items()},
-                      catalog_file=cat.source or cat.file)
-    labels = labels_for(model.network_path)
-    power = strengths(model, chosen)
-    table = voi.table.assign(
-        evidence=[power[t].text() for t in voi.table["test"]],
-        weak_evidence=[power[t].weak(labels.few_patients) for t in voi.table["test"]])
-    return replace(voi, table=table, labels=labels)
+                      catalog_file=cat.source or cat.file,
+                      extra={"evidence": {t: s.text() for t, s in power.items()},
+                             "weak_evidence": {t: s.weak(labels.few_patients)
+                                               for t, s in power.items()}})
+    return replace(voi, labels=labels)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -168,3 +170,33 @@ def batched_expression(eq: str, shapes: Sequence[tuple[int, ...]], batched: bool
     if batched:
         return oe.contract_expression(eq, *shapes, optimize="auto")
     return Program(eq, shapes)
+
+
+class PlanCache:
+    """A bounded, thread-safe least-recently-used memo of objects compiled from one
+    network's tables. (functools.lru_cache memoises one function; this holds the several
+    kinds of compiled objects a network builds, keyed by kind and shape.)"""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The object stored under ``key``, built by ``build()`` on first use."""
+        try:  # a hit needs no lock: each OrderedDict call is atomic under the GIL
+            value = self._items[key]
+            self._items.move_to_end(key)
+            return value
+        except KeyError:  # not built yet (or just evicted by another thread)
+            pass
+        value = build()  # outside the lock: building may itself use the cache
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.limit:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -27,8 +27,6 @@ evaluates thousands of draws in one contraction.
 from __future__ import annotations
 
 import string
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,7 +35,7 @@ from typing import Any
 import numpy as np
 import opt_einsum as oe
 
-from .compile import FoldedQuery, batched_expression
+from .compile import FoldedQuery, PlanCache, batched_expression
 from .fold import contract_to, fold
 from .frozen import FrozenMap
 
@@ -47,34 +45,8 @@ Evidence = Mapping[str, "int | np.ndarray"]
 CACHE_LIMIT = 512
 
 
-class PlanCache:
-    """A bounded, thread-safe least-recently-used memo of objects compiled from one
-    network's tables. (functools.lru_cache memoises one function; this holds the several
-    kinds of compiled objects a network builds, keyed by kind and shape.)"""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The object stored under ``key``, built by ``build()`` on first use."""
-        try:  # a hit needs no lock: each OrderedDict call is atomic under the GIL
-            value = self._items[key]
-            self._items.move_to_end(key)
-            return value
-        except KeyError:  # not built yet (or just evicted by another thread)
-            pass
-        value = build()  # outside the lock: building may itself use the cache
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.limit:
-                self._items.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._items)
+#: contraction plans shared by every network (keyed by equation and shapes)
+_SHARED_PLANS = PlanCache(CACHE_LIMIT)
 
 
 def split_evidence(evidence: Evidence) -> tuple[dict[str, int], dict[str, np.ndarray]]:
@@ -328,10 +300,10 @@ class DiscreteNetwork:
         key = ("contract", tuple(order), tuple(sorted(hard)), tuple(sorted(soft)),
                tuple(targets), tuple(sorted(batched)), scale)
         expr = self.memo(key, lambda: self._expression(order, hard, soft, targets, batched,
-                                                       [op.shape for op in operands]))
+                                                       [op.shape for op in operands], scale))
         return np.asarray(expr(*operands), dtype=float)
 
-    def _expression(self, order, hard, soft, targets, batched, shapes) -> Any:
+    def _expression(self, order, hard, soft, targets, batched, shapes, scale) -> Any:
         symbols = {n: oe.get_symbol(i + 1) for i, n in enumerate(self.nodes)}
         bsym = oe.get_symbol(0)
         subs = []
@@ -340,7 +312,14 @@ class DiscreteNetwork:
             subs.append((bsym if n in batched else "") + "".join(symbols[a] for a in axes))
         subs.extend(symbols[n] for n in sorted(soft))
         out = (bsym if batched else "") + "".join(symbols[t] for t in targets)
-        return batched_expression(",".join(subs) + "->" + out, shapes, bool(batched))
+        eq = ",".join(subs) + "->" + out
+        # The equation and the table shapes (the batch size to within its scale) fix the
+        # contraction, whatever network asks: the batched networks that parameter draws
+        # build span after span share their plans here instead of searching paths anew.
+        batch_free = tuple(shape[1:] if k < len(order) and order[k] in batched else shape
+                           for k, shape in enumerate(shapes))
+        return _SHARED_PLANS.get((eq, batch_free, scale, bool(batched)),
+                                 lambda: batched_expression(eq, shapes, bool(batched)))
 
     # -- reference implementation -------------------------------------------------------
     def enumerate_joint(self, targets: Sequence[str], evidence: Evidence | None = None
