@@ -58,9 +58,16 @@ def progress_bar(total: int | None, show: bool | None, what: str) -> Any:
     if not show or total == 0:
         yield lambda k: None
         return
-    from tqdm.auto import tqdm
+    import warnings
 
-    with tqdm(total=total, desc=what, unit=" lesions", file=sys.stderr, leave=False) as bar:
+    from tqdm import TqdmWarning
+
+    with warnings.catch_warnings():  # in Jupyter without ipywidgets: a text bar, not a warning
+        warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, desc=what, unit=" lesions", file=sys.stderr, leave=False)
+    with bar:
         yield bar.update
 
 
