@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ._provenance import NOTICE, __version__
 
 if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on first use)
+    from .analysis.files import load_network
     from .analysis.model import Model, load_model
     from .errors import (
         CaseFileError,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on 
         SpecError,
     )
     from .plots import (
+        plot_network,
         plot_posterior_interval,
         plot_prior_curve,
         plot_test_values,
@@ -76,11 +78,12 @@ if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on 
 #: rnbayes`` and ``rnbayes --help`` do not pay for numpy, pandas and matplotlib up front
 _LAZY = {
     **dict.fromkeys(["Model", "load_model"], "analysis.model"),
+    "load_network": "analysis.files",
     **dict.fromkeys(["CaseFileError", "EvidenceError", "ImplausibleValueWarning",
                      "ParameterError", "RnbayesError", "RnbayesWarning", "SchemaError",
                      "SemanticError", "SpecError"], "errors"),
-    **dict.fromkeys(["plot_posterior_interval", "plot_prior_curve", "plot_test_values",
-                     "plot_tornado"], "plots"),
+    **dict.fromkeys(["plot_network", "plot_posterior_interval", "plot_prior_curve",
+                     "plot_test_values", "plot_tornado"], "plots"),
     **dict.fromkeys(["build_report", "write_report"], "report"),
     **dict.fromkeys(["Audit", "Comparison", "CredibleInterval", "Marginals", "Posterior",
                      "Provenance", "Result", "Sensitivity", "Threshold",
@@ -148,10 +151,12 @@ __all__ = [
     "load_catalog",
     "load_labels",
     "load_model",
+    "load_network",
     "load_utilities",
     "marginals",
     "plot_calibration",
     "plot_decision_curve",
+    "plot_network",
     "plot_posterior_interval",
     "plot_prior_curve",
     "plot_roc",

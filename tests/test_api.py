@@ -9,6 +9,8 @@ PUBLIC = {
     # models and the analyses
     "Model", "load_model", "posterior", "value_of_information", "sensitivity", "marginals",
     "compare",
+    # any network file in (GeNIe, Hugin, SamIam, pyAgrum, pgmpy, UAI), the full analysis out
+    "load_network",
     # results
     "Result", "Provenance", "Posterior", "ValueOfInformation", "Sensitivity",
     "CredibleInterval", "Threshold", "Marginals", "Comparison",
@@ -19,6 +21,7 @@ PUBLIC = {
     "load_catalog", "Labels", "load_labels",
     # plots and reports
     "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "plot_test_values",
+    "plot_network",
     "build_report", "write_report",
     # cohorts (issue 12): Model.score / validate / update / simulate return these
     "Validation", "Estimate", "CohortError", "plot_roc", "plot_calibration",

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..results.columns import Columns
 from ..spec.compiled import CompiledModel
+from ..spec.formats import network_data_from_model, write_network
 from ..spec.labels import Labels, labels_for
 from ..spec.network import load_spec
 from ..spec.records import load_records, record_files, short_citation
@@ -339,6 +340,38 @@ class Model(CompiledModel, CohortMethods):
                 if parents else pd.Index(["p"]))
         return pd.DataFrame(arr.reshape(arr.shape[0], -1),
                             index=pd.Index(self.states(node), name=node), columns=cols)
+
+    def save(self, path: str | Path, format: str | None = None, *,
+             overwrite: bool = False) -> Path:
+        """Write the network for GeNIe, Hugin, SamIam, pyAgrum, pgmpy or UAI solvers.
+
+        Every table at full double precision, with state names, descriptions, node groups
+        (XDSL: a GeNIe submodel each) and the layout of :func:`rnbayes.plot_network`
+        where the format holds them (UAI holds only numbers).
+
+        Parameters
+        ----------
+        path : str or path
+            ``.xdsl``, ``.net``, ``.bif``, ``.xmlbif`` / ``.bifxml`` or ``.uai``.
+        format : str, optional
+            ``"bif"``, ``"xmlbif"``, ``"xdsl"``, ``"net"`` or ``"uai"`` (default: the suffix).
+        overwrite : bool
+            Replace an existing file (by default an existing file is never touched).
+
+        Returns
+        -------
+        Path
+            The file written; it appears whole or not at all. An unknown format, an
+            existing file or a name the format cannot hold raises :class:`SpecError`.
+
+        Examples
+        --------
+        >>> import tempfile, rnbayes
+        >>> path = rnbayes.load_model().save(tempfile.mkdtemp() + "/rn.net")
+        >>> path.suffix, rnbayes.load_network(path).target
+        ('.net', 'diagnosis')
+        """
+        return write_network(network_data_from_model(self), path, format, overwrite=overwrite)
 
     def to_pgmpy(self) -> Any:
         """The network as a pgmpy ``DiscreteBayesianNetwork`` with the same node and state names."""

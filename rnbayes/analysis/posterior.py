@@ -100,28 +100,33 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         listed = ", ".join(f"{n}={f.describe()}" for n, f in findings.items())
         raise EvidenceError(f"the findings are impossible together under the model "
                             f"(probability 0): {listed}")
-    cols = _contributions(findings, r, p, pos)
+    named = f"{model.target}={model.positive}"
+    words = ("TTP", "RN") if (model.target, model.positive) == (
+        "diagnosis", "tumour_progression") else (named, f"not {named}")
+    cols = _contributions(findings, r, p, pos, words)
     return Posterior(
         p_progression=p, prior_progression=p_target(model, {})[0] if prior is None else prior,
         contributions=(decorate(findings, cols) if decorate else cols).to_frame(),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]
         sources=_as_frame(sources if sources is not None else source_columns(model)),
+        target=model.target, positive=model.positive,
         evidence={n: f.given for n, f in findings.items()},
         provenance=Provenance.of(model.name, model.digest))
 
 
 def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
-                   pos: int) -> Columns:
+                   pos: int, words: tuple[str, str] = ("TTP", "RN")) -> Columns:
     """The contributions table, largest |log10 LR| first and then by node name (a full
-    key, so ties never depend on the order of a set or dict), built column by column."""
+    key, so ties never depend on the order of a set or dict), built column by column;
+    ``words`` name the outcome each finding favours (another network's: ``lung=yes``)."""
     without = r.without[:, pos] / r.without.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         l10 = _log10_odds(np.asarray(p)) - _log10_odds(without)
         lr = np.where(np.isfinite(l10), 10.0 ** l10, math.inf)
     order = np.lexsort((np.asarray(r.nodes, dtype=object).astype(str),
                         -np.round(np.abs(l10), 12)))
-    favours = np.where(l10 > 1e-12, "TTP", np.where(l10 < -1e-12, "RN", "neither"))
+    favours = np.where(l10 > 1e-12, words[0], np.where(l10 < -1e-12, words[1], "neither"))
     nodes = [r.nodes[i] for i in order]
     cols = {"node": nodes, "finding": [findings[n].describe() for n in nodes],
             "log10_lr": l10[order], "likelihood_ratio": lr[order],

@@ -42,7 +42,8 @@ def posterior(model: Any, evidence: Mapping[str, Any] | None = None, *,
               seed: int = 0) -> Posterior:
     """See :meth:`rnbayes.Model.posterior`."""
     caller = "posterior"
-    u = resolve_utilities(utilities, caller)
+    u = resolve_utilities(utilities if utilities is not None else model.default_utilities,
+                          caller)
     draws = interval_draws(interval, caller)
     seed = check_int(seed, "seed", caller, minimum=0)
     labels = labels_for(model.network_path)

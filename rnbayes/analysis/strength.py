@@ -60,9 +60,14 @@ class Strength:
     citation: str = ""
     glioma: bool = False
     judgement: bool = False
+    #: the tables of a network file (no sources; their spread is a stated ess)
+    from_file: bool = False
 
     def text(self) -> str:
-        """What the accuracy rests on: ``14 patients (Lai 2015)``, ``expert judgement``."""
+        """What the accuracy rests on: ``14 patients (Lai 2015)``, ``expert judgement``,
+        ``the tables of asia.net (ess 10)``."""
+        if self.from_file:
+            return f"the tables of {self.citation}"
         if self.judgement:
             return "expert judgement"
         if self.n is None:
@@ -100,6 +105,11 @@ def accuracy_records(model: CompiledModel, test: CandidateTest) -> list[Record]:
 def test_strength(model: CompiledModel, test: CandidateTest) -> Strength:
     """The weakest sourced figure behind ``test``'s accuracy."""
     recs = accuracy_records(model, test)
+    if all(model.spec.nodes[n].cpt.name == "file_table" for n in test.reveals
+           if n in model.nodes):  # a network read from a file: its tables, nothing else
+        cite = (short_citation(recs[0].sources[0]) if recs
+                else f"{model.spec.file} (fixed: no spread)")
+        return Strength(None, citation=cite, from_file=True)
     if not recs:
         return Strength(None, judgement=True)
     glioma = any(r.basis == "glioma" for r in recs)

@@ -274,9 +274,10 @@ def value_of_information(model: CompiledModel, evidence: Mapping[str, Any] | Non
     True
     """
     caller = "value_of_information"
-    u = resolve_utilities(utilities, caller)
-    cat = resolve_catalog(catalog, caller, model.catalog_path())
-    check_catalog(model, cat, given=catalog is not None)
+    u = resolve_utilities(utilities if utilities is not None else model.default_utilities,
+                          caller)
+    cat = resolve_catalog(catalog, caller, model.catalog_default())
+    check_catalog(model, cat, given=catalog is not None or model.default_catalog is not None)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)
     labels = labels_for(model.network_path)

@@ -40,9 +40,24 @@ def case_command(sub: Any, name: str, summary: str, description: str, *,
                    help="case YAML file(s) with an 'evidence:' mapping, or folder(s) of them")
     if json_flag:
         p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--network", help="network spec YAML (default: the bundled rn_vs_ttp)")
+    p.add_argument("--network", help="network spec YAML (default: the bundled rn_vs_ttp), or a "
+                   "network file of another tool: .xdsl, .net, .bif, .xmlbif/.bifxml, .uai")
     p.add_argument("--priors", help="folder of prior-record YAML files (default: bundled)")
+    add_network_file_options(p)
     return p
+
+
+def add_network_file_options(p: argparse.ArgumentParser) -> None:
+    """What a network file may not say: the target node, its positive state, and how
+    certain its tables are."""
+    g = p.add_argument_group("network files (--network net.xdsl etc.)")
+    g.add_argument("--target", help="the node to analyse (default: the node in group "
+                   "'target', as rnbayes writes it)")
+    g.add_argument("--positive", help="the target state P(...) refers to (default: the "
+                   "marked target's last state, else a state named yes/true/present/positive)")
+    g.add_argument("--ess", type=float, default=None,
+                   help="equivalent sample size of each table column for sensitivity "
+                   "(default: load_network's)")
 
 
 def add_draw_options(p: argparse.ArgumentParser, draws_help: str, default: int = 10_000) -> None:
@@ -101,11 +116,30 @@ def case_files(paths: Sequence[str]) -> list[Path]:
 
 def load(args: argparse.Namespace) -> tuple[list[Case], Model]:
     """The case files (every one read and checked before any work) and the model."""
-    from ..analysis.model import load_model
     from ..spec.case import load_case
 
     cases = [load_case(p) for p in case_files(args.cases)]
-    return cases, load_model(args.network, args.priors)
+    return cases, model_for(args)
+
+
+def model_for(args: argparse.Namespace) -> Model:
+    """``--network`` as a model; the file options only with a network file."""
+    from ..analysis.files import load_network
+    from ..analysis.model import load_model
+    from ..spec.loaded import DEFAULT_ESS
+
+    command = f"rnbayes {args.command}"
+    if args.network is None or Path(args.network).suffix.lower() in (".yaml", ".yml"):
+        for opt in ("target", "positive"):
+            if getattr(args, opt, None) is not None:
+                raise fail(f"--{opt}", command, "given only with a network file (--network "
+                           "net.xdsl, .net, .bif, .xmlbif, .uai)", getattr(args, opt))
+        return load_model(args.network, args.priors)
+    if args.priors is not None:
+        raise fail("--priors", command, "given only with a network spec YAML (a network "
+                   "file carries its own tables)", args.priors)
+    return load_network(args.network, target=args.target, positive=args.positive,
+                        ess=DEFAULT_ESS if args.ess is None else args.ess)
 
 
 def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:

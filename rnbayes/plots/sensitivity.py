@@ -28,7 +28,16 @@ def tornado_labels(sens: Sensitivity, top: int) -> list[str]:
     """Each row's label (the figure in words, wrapped) and its source, bottom row first."""
     df = sens.tornado.head(top).iloc[::-1]
     labels = df["label"] if "label" in df else df["parameter"]
-    return [f"{wrap(lab, 40)}\n({wrap(src, 40)})" for lab, src in zip(labels, df["source"])]
+    return [f"{wrap(lab, 40)}\n({wrap(_few(src), 40)})" for lab, src in zip(labels, df["source"])]
+
+
+def _few(sources: str, most: int = 3) -> str:
+    """At most ``most`` of the ``;``-separated sources, then how many more (a pooled
+    record cites nine series; all nine made the prior's label eleven lines long)."""
+    parts = [p.strip() for p in str(sources).split(";") if p.strip()]
+    if len(parts) <= most:
+        return str(sources)
+    return "; ".join(parts[:most]) + f"; +{len(parts) - most} more"
 
 
 def tornado_size(sens: Sensitivity, top: int = 10) -> tuple[float, float]:

@@ -166,9 +166,30 @@ class Audit(Result):
                 f"{_fmt(r.get('lr_neg'), 2):>6}  {pub[0]:<20} {pub[1]:<20} "
                 f"{inside:<7} {r.get('role', '')!s:<13} {str(r.get('source', ''))[:60]}")
 
+    def headline(self) -> str:
+        """The audit in one line: how many checks hold, and how the review's directional
+        statements fare."""
+        counts = []
+        for what, df, cols in (("tests inside the published interval", self.table,
+                                ["inside_sn", "inside_sp"]),
+                               ("strata", self.strata, ["holds"]),
+                               ("combined readings", self.combinations, ["holds"])):
+            checks = df[df["role"] == "check"] if not df.empty and "role" in df else df
+            if len(checks):
+                bad = len(_failed_checks(df, cols))
+                counts.append(f"{len(checks) - bad} of {len(checks)} {what}")
+        d = self.directions
+        if not d.empty:
+            held = int(d["holds"].map(lambda v: v is True).sum())
+            failed = int(d["holds"].map(lambda v: v is False).sum())
+            others = d.loc[d["status"] != "checked", "status"].value_counts()
+            counts.append(f"directions: {held} hold, {failed} fail" + "".join(
+                f", {n} {str(k).replace('_', ' ')}" for k, n in others.items()))
+        verdict = "passed" if self.passed else f"FAILED ({len(self.failures())} checks)"
+        return f"Audit {verdict}: " + "; ".join(counts)
+
     def _repr_html_(self) -> str:
-        status = "passed" if self.passed else f"failed ({len(self.failures())} checks)"
-        parts = [f"<h4>rnbayes audit: {html.escape(status)}</h4>"]
+        parts = [f"<p><b>{html.escape(self.headline())}</b></p>"]
         for title, df, cols in (
                 ("Implied vs published accuracy", self.table,
                  ["label", "implied_sn", "implied_sp", "lr_pos", "lr_neg", "published_sn",

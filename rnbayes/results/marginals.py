@@ -87,13 +87,24 @@ class Marginals(Result):
         lines.append("(P before: before any finding; given: the node was given as evidence)")
         return "\n".join([*lines, "", NOTICE])
 
+    def headline(self) -> str:
+        """The key number first: the state that moved most from before any finding
+        (``CBF (ASL perfusion): elevated 0.466 -> 0.032``)."""
+        t = self.table[~self.table["observed"].astype(bool)]
+        if t.empty:
+            return "Every node asked about was given as evidence"
+        r = t.loc[(t["p"] - t["p_before"]).abs().idxmax()]
+        return (f"Moved most: {r['node_label']}: {r['state_label']} {r['p_before']:.3f} "
+                f"before any finding -> {r['p']:.3f} now")
+
     def _repr_html_(self) -> str:
         t = self.table
         first = ~t["node"].duplicated()
         shown = pd.DataFrame({"node": [lab if f else "" for lab, f in zip(t["node_label"], first)],
                               "state": t["state_label"], "P now": t["p"],
                               "P before any finding": t["p_before"]})
-        return (f"<div class='rnbayes-marginals'>{html_table(shown)}"
+        return (f"<div class='rnbayes-marginals'><p><b>{html.escape(self.headline())}</b></p>"
+                f"{html_table(shown)}"
                 f"<p><small>{html.escape(NOTICE)}</small></p></div>")
 
     def __repr__(self) -> str:

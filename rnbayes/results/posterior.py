@@ -71,6 +71,26 @@ class Posterior(Result):
     utilities: Utilities | None = field(default=None, repr=False)
     interval: CredibleInterval | None = None
     interval_draws: int = 0
+    #: the target node and its positive state (another network's, read from a file)
+    target: str = "diagnosis"
+    positive: str = "tumour_progression"
+
+    @property
+    def outcome_words(self) -> tuple[str, str, str]:
+        """How the text names the positive outcome, the other one, and the positive one
+        in a column header: "tumour progression", "radiation necrosis", "TTP" for the
+        RN-vs-TTP target; ``lung=yes``, ``not lung=yes``, ``lung=yes`` for another."""
+        if self.target == "diagnosis" and self.positive == "tumour_progression":
+            return "tumour progression", "radiation necrosis", "TTP"
+        pos = f"{self.target}={self.positive}"
+        return pos, f"not {pos}", pos
+
+    @property
+    def prior_words(self) -> str:
+        """What the prior is, in words (:data:`PRIOR_WORDS` for the RN-vs-TTP target)."""
+        if self.outcome_words[2] == "TTP":
+            return PRIOR_WORDS
+        return f"P({self.outcome_words[0]}) before any finding (the network's prior)"
 
     @property
     def p_necrosis(self) -> float:
@@ -93,7 +113,7 @@ class Posterior(Result):
         """The recommended action in words, why (the threshold) and the utilities assumed."""
         if self.utilities is None:
             return "no utilities given: no recommendation"
-        return decision_text(self.utilities, self.p_progression)
+        return decision_text(self.utilities, self.p_progression, self.outcome_words[2])
 
     @property
     def conflict_flagged(self) -> bool:
@@ -125,7 +145,7 @@ class Posterior(Result):
 
     def headline(self) -> str:
         """``P(tumour progression) = 0.549 (95% CrI 0.141-0.950)``."""
-        text = f"P(tumour progression) = {self.p_progression:.3f}"
+        text = f"P({self.outcome_words[0]}) = {self.p_progression:.3f}"
         if self.interval is not None:
             iv = self.interval
             text += f" ({iv.level:.0%} CrI {iv.low:.3f}-{iv.high:.3f})"
@@ -159,22 +179,23 @@ class Posterior(Result):
         """Plain text: posterior (with its interval), recommendation, contributions,
         conflict, notice."""
         fill = textwrap.TextWrapper(WIDTH, break_long_words=False, subsequent_indent="    ").fill
-        lines = [f"{self.headline()}    P(radiation necrosis) = {self.p_necrosis:.3f}"]
+        _, neg, short = self.outcome_words
+        lines = [f"{self.headline()}    P({neg}) = {self.p_necrosis:.3f}"]
         if self.interval is not None:
             lines.append(f"  (interval from {self.interval_draws} draws of the published "
                          "figures behind the model)")
         if self.utilities is not None:
-            action, why = decision_parts(self.utilities, self.p_progression)
+            action, why = decision_parts(self.utilities, self.p_progression, short)
             lines += [f"Recommended: {action}", fill(f"  because {why}"),
                       f"  Utilities assumed: {self.utilities.describe()}"]
-        lines += [f"{PRIOR_WORDS}: {self.prior_progression:.3f}", ""]
+        lines += [f"{self.prior_words}: {self.prior_progression:.3f}", ""]
         if self.contributions.empty:
             lines.append("No findings given: the posterior is the population prior.")
         else:
             rows = [[self._label(r), f"{r.log10_lr:+.2f}", f"{r.likelihood_ratio:.2f}",
                      f"{r.p_progression_without:.3f}", r.favours]
                     for r in self.contributions.itertuples()]
-            lines += text_table(["finding", "log10 LR", "LR", "P(TTP) without it", "favours"],
+            lines += text_table(["finding", "log10 LR", "LR", f"P({short}) without it", "favours"],
                                 rows, [54, 8, 6, 17, 7], [False, True, True, True, False])
         against = [self._label(r) for r in self._against().itertuples()]
         lines += ["", fill(conflict_text(self.conflict, against if self.conflict > 0 else ())),
@@ -187,7 +208,8 @@ class Posterior(Result):
         shown = pd.DataFrame({
             "finding": [self._label(r) for r in c.itertuples()],
             "log10 LR": [f"{v:+.3f}" for v in c["log10_lr"]],
-            "LR": c["likelihood_ratio"], "P(TTP) without it": c["p_progression_without"],
+            "LR": c["likelihood_ratio"],
+            f"P({self.outcome_words[2]}) without it": c["p_progression_without"],
             "favours": c["favours"]})
         table = (html_table(shown, digits=3) if not shown.empty else
                  "<p>No findings given: the posterior is the population prior.</p>")
@@ -197,9 +219,10 @@ class Posterior(Result):
             conflict = f"<b>{conflict}</b>"
         return (
             "<div class='rnbayes-posterior'>"
-            f"<p><b>{esc(self.headline())}</b>, P(radiation necrosis) = {self.p_necrosis:.3f}"
+            f"<p><b>{esc(self.headline())}</b>, P({esc(self.outcome_words[1])}) = "
+            f"{self.p_necrosis:.3f}"
             f"</p><p>Recommended: {esc(self.recommendation)}</p>"
-            f"<p>{esc(PRIOR_WORDS)}: {self.prior_progression:.3f}</p>{table}"
+            f"<p>{esc(self.prior_words)}: {self.prior_progression:.3f}</p>{table}"
             f"<p>{conflict}</p>"
             f"<p><small>{esc(self.model_name)} {esc(self.model_digest)}. "
             f"{esc(NOTICE)}</small></p></div>"

@@ -128,7 +128,7 @@ class ValueOfInformation(Result):
         ...``."""
         rows = self.what_if[self.what_if["test"] == test]
         return "; ".join(
-            f"if {self.result_label(r.result_states)}: P(TTP) {r.p_positive_after:.3f} -> "
+            f"if {self.result_label(r.result_states)}: P({self.short}) {r.p_positive_after:.3f} -> "
             f"{self.utilities.label(r.action)}" for r in rows.itertuples())
 
     def evidence_note(self, test: str) -> str:
@@ -184,11 +184,27 @@ class ValueOfInformation(Result):
         thresholds, what the terms mean."""
         return summary_text(self, what_if=what_if, pairs=pairs)
 
+    @property
+    def short(self) -> str:
+        """How the text names the positive outcome: ``TTP`` for the RN-vs-TTP target,
+        ``lung=yes`` for another network's."""
+        if (self.target, self.positive) == ("diagnosis", "tumour_progression"):
+            return "TTP"
+        return f"{self.target}={self.positive}"
+
+    def assumptions(self) -> list[str]:
+        """What the analysis assumed because nobody said: a network read from a file has
+        no test catalogue, so every observable node is a test at cost 0 (its utilities
+        say what they are in :meth:`Utilities.describe`)."""
+        if self.tests and all(t.cost_basis == "default" for t in self.tests):
+            return [f"Candidate tests: {self.catalog_file}."]
+        return []
+
     def _repr_html_(self) -> str:
         esc = html.escape
         nxt = self.next_test
-        lines = [f"<p><b>P(TTP) = {self.p_positive:.3f}</b>. Recommended: "
-                 f"{esc(decision_text(self.utilities, self.p_positive))}</p>",
+        lines = [f"<p><b>P({esc(self.short)}) = {self.p_positive:.3f}</b>. Recommended: "
+                 f"{esc(decision_text(self.utilities, self.p_positive, self.short))}</p>",
                  f"<p>{esc(self.next_test_text())}</p>"]
         if nxt is not None:
             lines.append(f"<p>{esc(self.what_if_text(nxt))}.</p>")
@@ -196,8 +212,10 @@ class ValueOfInformation(Result):
             lines += [f"<p><i>Note: {esc(note)}.</i></p>"] if note else []
         lines += [html_table(table_frame(self), digits=2),
                   f"<p>{esc(self.done_text())}</p>" if len(self.done) else "",
-                  f"<p>Decision thresholds: {esc(thresholds_text(self.thresholds, 'TTP', self.utilities))}."
+                  f"<p>Decision thresholds: "
+                  f"{esc(thresholds_text(self.thresholds, self.short, self.utilities))}."
                   f" EVPI {self.evpi:.2f}.</p>",
+                  *(f"<p>{esc(a)}</p>" for a in self.assumptions()),
                   "<ul>" + "".join(f"<li>{esc(v)}</li>" for v in GLOSSARY.values()) + "</ul>",
                   f"<p><small>{esc(NOTICE)}</small></p>"]
         return "<div class='rnbayes-voi'>" + "".join(lines) + "</div>"

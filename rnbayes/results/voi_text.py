@@ -26,7 +26,8 @@ def table_frame(voi: Any) -> pd.DataFrame:
     cols = [c for c in HEADERS if c in voi.table.columns]
     if "status" in cols and not voi.table["status"].astype(bool).any():
         cols.remove("status")  # nothing partly observed
-    return voi.table[cols].rename(columns=HEADERS)
+    headers = {k: v.replace("P(TTP)", f"P({voi.short})") for k, v in HEADERS.items()}
+    return voi.table[cols].rename(columns=headers)
 
 
 def what_if_frame(voi: Any, *, repeat: bool = False) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def what_if_frame(voi: Any, *, repeat: bool = False) -> pd.DataFrame:
     return pd.DataFrame({
         "test": [voi.test_label(t) if f else "" for t, f in zip(w["test"], first)],
         "result": [voi.result_label(s) for s in w["result_states"]],
-        "P(result)": w["p_result"], "P(TTP) after": w["p_positive_after"],
+        "P(result)": w["p_result"], f"P({voi.short}) after": w["p_positive_after"],
         "recommended then": [voi.utilities.label(a) for a in w["action"]],
         "changes it": ["yes" if c else "" for c in w["changes_action"]]})
 
@@ -96,7 +97,8 @@ def _what_if_lines(voi: Any) -> list[str]:
     rows = [[r[0], r[1], f"{r[2]:.3f}", f"{r[3]:.3f}", r[4] + (" *" if r[5] else "")]
             for r in w.itertuples(index=False)]
     return ["What if (per test and result):",
-            *text_table(["test", "result", "P(result)", "P(TTP) after", "recommended then"],
+            *text_table(["test", "result", "P(result)", f"P({voi.short}) after",
+                         "recommended then"],
                         rows, [24, 34, 9, 12, 30], [False, False, True, True, False]),
             "(* = the recommendation changes)"]
 
@@ -105,8 +107,8 @@ def summary_text(voi: Any, *, what_if: bool = True, pairs: int = 5) -> str:
     """Plain text: current decision, best next test, ranked tests, what-if, best pairs,
     thresholds and what the terms mean."""
     fill = textwrap.TextWrapper(WIDTH, break_long_words=False, subsequent_indent="    ").fill
-    action, why = decision_parts(voi.utilities, voi.p_positive)
-    lines = [f"P(TTP) now = {voi.p_positive:.3f}", f"Recommended: {action}",
+    action, why = decision_parts(voi.utilities, voi.p_positive, voi.short)
+    lines = [f"P({voi.short}) now = {voi.p_positive:.3f}", f"Recommended: {action}",
              fill(f"  because {why}"), f"  Utilities assumed: {voi.utilities.describe()}",
              *_next_lines(voi, fill), "", *_ranked_lines(voi)]
     if what_if and not voi.what_if.empty:
@@ -116,8 +118,9 @@ def summary_text(voi: Any, *, what_if: bool = True, pairs: int = 5) -> str:
                       "second, net of costs):"]
         for r in pairs_frame(voi, pairs).itertuples(index=False):
             lines.append(fill(f"  {r[0]}: {r[1]:+.2f}; information {r[2]}: they {r[3]}"))
-    lines += ["", fill("Decision thresholds: " + thresholds_text(voi.thresholds, "TTP",
+    lines += ["", fill("Decision thresholds: " + thresholds_text(voi.thresholds, voi.short,
                                                                  voi.utilities) + "."),
+              *(fill(a) for a in voi.assumptions()),
               f"EVPI (ceiling on any test's EVSI here) = {voi.evpi:.2f} {voi.utilities.scale}",
               "", "What the terms mean:", *(fill(f"  {v}") for v in GLOSSARY.values()), NOTICE]
     return "\n".join(lines)

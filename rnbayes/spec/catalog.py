@@ -175,13 +175,13 @@ def _read(p: Path) -> Catalog:
 
 
 def resolve_catalog(value: Catalog | str | Path | None, caller: str,
-                    default: Path | None = None) -> Catalog:
+                    default: Catalog | Path | None = None) -> Catalog:
     """The ``catalog`` parameter of an analysis: a :class:`Catalog`, a YAML path, or None
     (``default``, else the bundled catalogue)."""
     if isinstance(value, Catalog):
         return value
     if value is None:
-        return load_catalog(default)
+        return default if isinstance(default, Catalog) else load_catalog(default)
     if isinstance(value, (str, Path)) and Path(value).is_file():
         return load_catalog(value)
     if isinstance(value, (str, Path)):

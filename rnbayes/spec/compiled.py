@@ -22,11 +22,13 @@ from .._params import fail as param_fail
 from ..engine.frozen import FrozenMap
 from ..engine.network import DiscreteNetwork, readonly, table_problem
 from ..errors import EvidenceError, excerpt, suggest
+from .catalog import Catalog
 from .evidence import Finding, engine_evidence, parse_evidence
 from .network import NetworkSpec
 from .records import Record
 from .refs import ref_ids
 from .tables import point_tables
+from .utilities import Utilities
 
 M = TypeVar("M", bound="CompiledModel")
 
@@ -56,11 +58,18 @@ class CompiledModel:
     priors_path: Path | None = None
     #: tables given directly with :meth:`with_tables` (not derived from records)
     given_tables: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: the candidate tests and utilities the analyses use when the caller gives none
+    #: (set for a network read from a file; None means the files beside the network,
+    #: else the bundled ones)
+    default_catalog: Catalog | None = field(default=None, repr=False)
+    default_utilities: Utilities | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls: type[M], spec: NetworkSpec, records: Mapping[str, Record], *,
               network_path: Path | None = None, priors_path: Path | None = None,
-              given_tables: Mapping[str, np.ndarray] | None = None) -> M:
+              given_tables: Mapping[str, np.ndarray] | None = None,
+              default_catalog: Catalog | None = None,
+              default_utilities: Utilities | None = None) -> M:
         """Generate and check the point tables, and compile them into a network."""
         given = {k: readonly(v) for k, v in (given_tables or {}).items()}
         tables = {**point_tables(spec, records), **given}
@@ -71,7 +80,8 @@ class CompiledModel:
                    digest=model_digest(spec, records, given),
                    network_path=Path(network_path) if network_path else None,
                    priors_path=Path(priors_path) if priors_path else None,
-                   given_tables=FrozenMap(given))
+                   given_tables=FrozenMap(given), default_catalog=default_catalog,
+                   default_utilities=default_utilities)
 
     # -- what-if -------------------------------------------------------------------
     def with_records(self: M, records: Mapping[str, Any]) -> M:
@@ -93,8 +103,8 @@ class CompiledModel:
         new = dict(self.records)
         for rid, value in records.items():
             new[rid] = self._override(rid, value)
-        return type(self).build(self.spec, new, network_path=self.network_path,
-                                priors_path=self.priors_path, given_tables=self.given_tables)
+        return type(self).build(self.spec, new, given_tables=self.given_tables,
+                                **self._origin())
 
     def _override(self, rid: str, value: Any) -> Record:
         where = "Model.with_records"
@@ -131,9 +141,14 @@ class CompiledModel:
             if problem:
                 raise param_fail("tables", "Model.with_tables", f"valid tables ({node}: "
                                  f"{problem})", node)
-        return type(self).build(self.spec, self.records, network_path=self.network_path,
-                                priors_path=self.priors_path,
-                                given_tables={**self.given_tables, **tables})
+        return type(self).build(self.spec, self.records,
+                                given_tables={**self.given_tables, **tables}, **self._origin())
+
+    def _origin(self) -> dict[str, Any]:
+        """What a what-if model keeps of this one besides spec, records and tables."""
+        return {"network_path": self.network_path, "priors_path": self.priors_path,
+                "default_catalog": self.default_catalog,
+                "default_utilities": self.default_utilities}
 
     # -- vocabulary ----------------------------------------------------------------
     @property
@@ -183,11 +198,9 @@ class CompiledModel:
         self._check_node(node)
         if node in self.given_tables:
             return []
-        seen: list[str] = []
+        seen: dict[str, None] = {}  # ordered, and fast for tables of thousands of columns
         for _, ref in self.spec.nodes[node].cpt.refs():
-            for rid in ref_ids(ref):
-                if rid not in seen:
-                    seen.append(rid)
+            seen.update(dict.fromkeys(ref_ids(ref)))
         return [self.records[r] for r in seen]
 
     def findings(self, evidence: Mapping[str, Any] | None) -> dict[str, Finding]:
@@ -197,6 +210,11 @@ class CompiledModel:
     def engine_evidence(self, findings: Mapping[str, Finding]) -> dict[str, Any]:
         """Findings as the engine takes them: node -> state index or likelihood vector."""
         return engine_evidence(self.spec, findings)
+
+    def catalog_default(self) -> Catalog | Path | None:
+        """The catalogue used when the caller gives none: the model's own (a network
+        read from a file), else ``tests.yaml`` beside the network, else None (bundled)."""
+        return self.default_catalog if self.default_catalog is not None else self.catalog_path()
 
     def catalog_path(self) -> Path | None:
         """``tests.yaml`` beside the network file, if there is one."""

@@ -54,14 +54,22 @@ class Record:
 
     # -- point values and draws ---------------------------------------------------
     def point(self) -> float | np.ndarray:
-        """Mean (Beta, Dirichlet) or median (log-normal) of the distribution."""
+        """Mean (Beta, Dirichlet) or median (log-normal) of the distribution (computed
+        once; a Dirichlet's mean is a read-only array)."""
+        cached = self.__dict__.get("_point")
+        if cached is not None:
+            return cached
         p = self.params
         if self.family == "beta":
-            return p["a"] / (p["a"] + p["b"])
-        if self.family == "dirichlet":
+            value: float | np.ndarray = p["a"] / (p["a"] + p["b"])
+        elif self.family == "dirichlet":
             a = np.asarray(p["alpha"], dtype=float)
-            return a / a.sum()
-        return math.exp(p["mu"])
+            value = a / a.sum()
+            value.setflags(write=False)
+        else:
+            value = math.exp(p["mu"])
+        object.__setattr__(self, "_point", value)  # frozen, but a cache changes nothing seen
+        return value
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` draws: shape ``(n,)``, or ``(n, k)`` for a Dirichlet."""
@@ -77,6 +85,7 @@ class Record:
         """Quantile ``q`` of a scalar record; for a Dirichlet, of each component's
         Beta marginal (used by one-way sensitivity)."""
         # scipy.special, not scipy.stats: the same inverses, a fraction of the import time
+        # and of the per-call overhead (a network read from a file has thousands of records)
         from scipy.special import betaincinv, ndtri
 
         p = self.params

@@ -51,7 +51,7 @@ def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None =
                     caller: str = "sensitivity") -> dict[str, list[str]]:
     """Candidate tests -> nodes of the model they reveal (default catalogue: ``tests.yaml``
     beside the network file, else the bundled one)."""
-    cat = resolve_catalog(catalog, caller, model.catalog_path())
+    cat = resolve_catalog(catalog, caller, model.catalog_default())
     cat.check([*model.nodes, *(n for t in cat for n in t.reveals if n not in model.nodes)],
               model.spec.latent, model.target)  # unknown nodes are skipped below
     return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
@@ -115,8 +115,9 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     seed = check_int(seed, "seed", caller, minimum=0)
     level = check_probability_level(level, "level", caller)
     rank_by = check_choice(rank_by, "rank_by", caller, MEASURES)
-    u = resolve_utilities(utilities, caller)
-    cat = resolve_catalog(catalog, caller, model.catalog_path())
+    u = resolve_utilities(utilities if utilities is not None else model.default_utilities,
+                          caller)
+    cat = resolve_catalog(catalog, caller, model.catalog_default())
     cat.check(model.nodes, model.spec.latent, model.target)
     chosen = cat.select(tests, caller)
     findings = model.findings(evidence)

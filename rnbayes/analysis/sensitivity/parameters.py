@@ -26,6 +26,8 @@ TORNADO_COLUMNS = ["parameter", "source", "low", "high", "swing", "value_low", "
 OR_RANGE = 1000.0
 #: a probability is searched in [EDGE, 1 - EDGE]
 EDGE = 1e-6
+#: tornado parameters evaluated per batched build
+TORNADO_SLICE = 1024
 #: a record's quantity longer than this is shown up to its first parenthesis
 LONG = 90
 
@@ -107,7 +109,11 @@ def tornado(model: CompiledModel, ev: Mapping[str, Any], level: float
         if par.component is not None:
             q = (q[0][par.component], q[1][par.component])
         rows.append((par, np.array(q, dtype=float)))
-    p_tor = p_rows(model, ev, rows).reshape(-1, 2) if rows else np.zeros((0, 2))
+    # in slices: a network read from a file has a record per table column (thousands),
+    # and one build for all of them would hold every record repeated for every row
+    p_tor = np.concatenate([p_rows(model, ev, rows[i:i + TORNADO_SLICE])
+                            for i in range(0, len(rows), TORNADO_SLICE)]).reshape(-1, 2) \
+        if rows else np.zeros((0, 2))
     tor = []
     for (par, q), (pl, ph) in zip(rows, p_tor):
         rec = model.records[par.record]

@@ -1,0 +1,55 @@
+"""Where nodes go on a drawing canvas when a network gives no positions of its own, and
+reading a position back from a file's text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ..layout import layered
+from ._common import NetworkData
+
+# -- layout ---------------------------------------------------------------------------
+#: spacing of the default layout, in pixels
+COLUMN_WIDTH, ROW_HEIGHT, MARGIN = 230, 80, 120
+
+
+def group_order(data: NetworkData) -> list[str]:
+    """Groups in the order of the layout's columns (context, target, latent, findings by
+    technique, then any others as they first appear; ungrouped nodes have group "")."""
+    if not data.groups:
+        return [""]
+    return list(layered(data.nodes, data.parents, data.groups).columns)
+
+
+def column_layout(nodes: Iterable[str], column_of: Mapping[str, int]) -> dict[str, tuple[float, float]]:
+    """Centres for ``nodes``: one column per ``column_of`` value, rows in the given order."""
+    rows: dict[int, int] = {}
+    out = {}
+    for n in nodes:
+        col = column_of[n]
+        row = rows.get(col, 0)
+        rows[col] = row + 1
+        out[n] = (float(MARGIN + col * COLUMN_WIDTH), float(MARGIN // 2 + row * ROW_HEIGHT))
+    return out
+
+
+def default_positions(data: NetworkData) -> dict[str, tuple[float, float]]:
+    """The given positions, else the layered layout of :func:`rnbayes.spec.layout.layered`
+    (one column per group -- or per generation without groups -- flowing from context
+    to findings, rows ordered to cut edge crossings), in pixels."""
+    if len(data.positions) == len(data.nodes):
+        return dict(data.positions)
+    lay = layered(data.nodes, data.parents, data.groups)
+    laid = {n: (float(MARGIN + c * COLUMN_WIDTH), float(MARGIN // 2 + r * ROW_HEIGHT))
+            for n, (c, r) in lay.position.items()}
+    laid.update(data.positions)
+    return laid
+
+
+def parse_pair(text: str) -> tuple[float, float] | None:
+    """``"(12, 34)"`` or ``"12 34"`` -> (12.0, 34.0); None when it is not a pair of numbers."""
+    nums = re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text)
+    if len(nums) != 2:
+        return None
+    return float(nums[0]), float(nums[1])
