@@ -52,9 +52,7 @@ class Model(CompiledModel, CohortMethods):
     """An RN-vs-TTP Bayesian network built from a spec and sourced prior records.
 
     Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records``,
-    ``with_tables`` and ``update`` return new models. One case: ``posterior``,
-    ``value_of_information``, ``sensitivity``; many lesions: ``score``, ``validate``,
-    ``update``, ``simulate``.
+    ``with_tables`` and ``update`` (cohorts: score, validate, update, simulate) return new models.
 
     Examples
     --------
