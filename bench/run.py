@@ -152,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.from_json and raw.resolve() == args.from_json.resolve()):
         raw.write_text(json.dumps(data), encoding="utf-8")
     text = report.render(data, baseline)
-    args.out.write_text(text, encoding="utf-8")
+    from bench.cohort_section import keep_section  # issue 12's figures, from bench/cohort.py
+
+    args.out.write_text(keep_section(args.out, text), encoding="utf-8")
     print(text)
     worst = report.worst_check(data)
     if not worst <= 1e-9:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on 
     from .analysis.model import Model, load_model
     from .errors import (
         CaseFileError,
+        CohortError,
         EvidenceError,
         ImplausibleValueWarning,
         ParameterError,
@@ -52,7 +53,9 @@ if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on 
         plot_test_values,
         plot_tornado,
     )
+    from .plots.validation import plot_calibration, plot_decision_curve, plot_roc
     from .report import build_report, write_report
+    from .report.validation import build_validation_report
     from .results import (
         Audit,
         Comparison,
@@ -65,6 +68,7 @@ if TYPE_CHECKING:  # the names below, for type checkers (at run time: loaded on 
         Threshold,
         ValueOfInformation,
     )
+    from .results.validation import Estimate, Validation
     from .spec.case import Case, load_case
     from .spec.catalog import CandidateTest, Catalog, load_catalog
     from .spec.labels import Labels, load_labels
@@ -88,6 +92,11 @@ _LAZY = {
     **dict.fromkeys(["CandidateTest", "Catalog", "load_catalog"], "spec.catalog"),
     **dict.fromkeys(["Labels", "load_labels"], "spec.labels"),
     **dict.fromkeys(["Utilities", "load_utilities"], "spec.utilities"),
+    # cohorts (issue 12): what Model.score / validate / update / simulate return or raise
+    "CohortError": "errors",
+    **dict.fromkeys(["plot_calibration", "plot_decision_curve", "plot_roc"], "plots.validation"),
+    "build_validation_report": "report.validation",
+    **dict.fromkeys(["Estimate", "Validation"], "results.validation"),
 }
 
 
@@ -111,8 +120,10 @@ __all__ = [
     "Case",
     "CaseFileError",
     "Catalog",
+    "CohortError",
     "Comparison",
     "CredibleInterval",
+    "Estimate",
     "EvidenceError",
     "ImplausibleValueWarning",
     "Labels",
@@ -130,9 +141,11 @@ __all__ = [
     "SpecError",
     "Threshold",
     "Utilities",
+    "Validation",
     "ValueOfInformation",
     "__version__",
     "build_report",
+    "build_validation_report",
     "compare",
     "load_case",
     "load_catalog",
@@ -141,9 +154,12 @@ __all__ = [
     "load_network",
     "load_utilities",
     "marginals",
+    "plot_calibration",
+    "plot_decision_curve",
     "plot_network",
     "plot_posterior_interval",
     "plot_prior_curve",
+    "plot_roc",
     "plot_test_values",
     "plot_tornado",
     "posterior",

@@ -1,7 +1,8 @@
 """Files written atomically and never over an input: the one writer of every report, table
 and network file that rnbayes writes (the CLI's ``--output`` and the Python API alike).
 
-:func:`write_file` (text) and :func:`write_bytes` (bytes, after the caller's checks):
+:func:`write_file` (text) and :func:`write_bytes` (bytes, after the caller's checks), or
+:func:`replacing` / :func:`writing_text` for output written piece by piece (a cohort's rows):
 
 * the output may not be any file the command read (case, network, priors, utilities,
   catalogue) -- compared with :func:`os.path.samefile`, so a symlink, a hard link or another
@@ -19,9 +20,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TextIO
 
 from ._params import fail
 
@@ -63,6 +65,17 @@ def write_file(path: str | Path, text: str, inputs: Iterable[tuple[str, str | Pa
 def write_bytes(target: str | Path, data: bytes) -> None:
     """Replace ``target`` by ``data`` through a temporary file in its folder, keeping the
     file's mode (a new file gets 0666 less the umask, as ``open`` would give it)."""
+    with replacing(target) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+
+
+@contextmanager
+def replacing(target: str | Path) -> Iterator[str]:
+    """A temporary file name in ``target``'s folder for a writer to fill (rows chunk by
+    chunk, or a library that takes a file name, such as Parquet); when the block ends
+    without an error the file is synced, given ``target``'s mode (a new file: 0666 less
+    the umask) and renamed over ``target``; on any error it is deleted and ``target`` is
+    left as it was. Call :func:`check_output` first."""
     target = Path(os.path.realpath(target))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -71,10 +84,10 @@ def write_bytes(target: str | Path, data: bytes) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
+        yield tmp
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
@@ -82,3 +95,12 @@ def write_bytes(target: str | Path, data: bytes) -> None:
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextmanager
+def writing_text(target: str | Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream (a character it cannot encode becomes a backslash escape) whose
+    contents replace ``target`` when the block succeeds (see :func:`replacing`)."""
+    with replacing(target) as tmp, open(tmp, "w", encoding="utf-8", errors="backslashreplace",
+                                        newline="") as fh:
+        yield fh

@@ -80,6 +80,13 @@ class ParameterError(RnbayesError, ValueError):
     """
 
 
+class CohortError(RnbayesError, ValueError):
+    """A cohort table, outcome column, set of predictions or cohort setting is unusable
+    (unknown columns, an outcome other than the target's two states, an empty file,
+    duplicated ids, ...). The message is one line naming the rows or value and the valid
+    choices."""
+
+
 class RnbayesWarning(UserWarning):
     """A statistical concern that is not an error (e.g. discordant FET readings)."""
 

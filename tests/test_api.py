@@ -23,6 +23,9 @@ PUBLIC = {
     "plot_posterior_interval", "plot_prior_curve", "plot_tornado", "plot_test_values",
     "plot_network",
     "build_report", "write_report",
+    # cohorts (issue 12): Model.score / validate / update / simulate return these
+    "Validation", "Estimate", "CohortError", "plot_roc", "plot_calibration",
+    "plot_decision_curve", "build_validation_report",
     # errors and warnings
     "RnbayesError", "SpecError", "SchemaError", "SemanticError", "EvidenceError",
     "CaseFileError", "ParameterError", "RnbayesWarning",
@@ -45,7 +48,8 @@ def test_signatures_are_spelled_out():
             assert (obj.__doc__ and "Examples" in obj.__doc__) or name.startswith("plot_") \
                 or name in {"load_case"}, name
     for method in ("posterior", "value_of_information", "sensitivity", "with_records",
-                   "with_tables", "marginals", "compare"):
+                   "with_tables", "marginals", "compare", "score", "validate", "update",
+                   "simulate"):
         params = inspect.signature(getattr(rnbayes.Model, method)).parameters.values()
         assert inspect.Parameter.VAR_KEYWORD not in {p.kind for p in params}, method
 
@@ -61,7 +65,8 @@ def test_errors_form_one_hierarchy():
     assert issubclass(rnbayes.SchemaError, rnbayes.SpecError)
     assert issubclass(rnbayes.SemanticError, rnbayes.SpecError)
     assert issubclass(rnbayes.CaseFileError, rnbayes.SchemaError)
-    for cls in (rnbayes.SpecError, rnbayes.EvidenceError, rnbayes.ParameterError):
+    for cls in (rnbayes.SpecError, rnbayes.EvidenceError, rnbayes.ParameterError,
+                rnbayes.CohortError):
         assert issubclass(cls, rnbayes.RnbayesError) and issubclass(cls, ValueError)
 
 

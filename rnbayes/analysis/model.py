@@ -26,6 +26,7 @@ from . import model_cache
 from . import node_info as _node_info
 from . import posterior as _posterior
 from . import present as _present
+from .cohort.methods import CohortMethods
 
 if TYPE_CHECKING:  # the analyses below import tqdm, scipy, ...: loaded when first used
     import pandas as pd
@@ -45,11 +46,11 @@ _MODELS = FileCache(4)
 
 
 @dataclass(frozen=True, eq=False)
-class Model(CompiledModel):
+class Model(CompiledModel, CohortMethods):
     """An RN-vs-TTP Bayesian network built from a spec and sourced prior records.
 
-    Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records`` and
-    ``with_tables`` return new models.
+    Create it with :func:`rnbayes.load_model`. It is immutable; ``with_records``,
+    ``with_tables`` and ``update`` (cohorts: score, validate, update, simulate) return new models.
 
     Examples
     --------

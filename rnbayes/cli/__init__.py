@@ -16,10 +16,10 @@ import warnings
 
 from .._provenance import __version__
 from ..errors import RnbayesError, RnbayesWarning
-from . import assess, audit, compare, report, sensitivity, tests
+from . import assess, audit, compare, report, score, sensitivity, simulate, tests, update, validate
 
 #: command modules, in the order of ``rnbayes --help``
-COMMANDS = (assess, tests, sensitivity, report, compare, audit)
+COMMANDS = (assess, tests, sensitivity, report, compare, audit, score, validate, update, simulate)
 
 __all__ = ["build_parser", "main"]
 

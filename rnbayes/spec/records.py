@@ -124,13 +124,16 @@ class Record:
 
     @property
     def label(self) -> str:
-        """Short citation: ``Kwee 2020`` or ``judgement``; ``(what-if)`` when overridden."""
+        """Short citation: ``Kwee 2020`` or ``judgement``; ``+ local data (n=...)`` when a
+        site's data updated it; ``(what-if)`` when overridden."""
         if self.basis == "judgement" and not self.sources:
             tag = "expert judgement"
         else:
             tag = "; ".join(short_citation(s) for s in self.sources)
             if self.basis in ("judgement", "glioma"):
                 tag = f"{tag} [{self.basis}]"
+        if "local_update" in self.raw:
+            tag = f"{tag} + local data (n={self.raw['local_update']['n']})"
         return f"{tag} (what-if)" if "what_if" in self.raw else tag
 
     # -- what-if ------------------------------------------------------------------

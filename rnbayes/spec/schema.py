@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # jsonschema loads on first validation, not on ``import rnbay
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_VERSION = 1
-KINDS = ("network", "records", "tests", "utilities", "case", "pooling", "audit", "labels")
+KINDS = ("network", "records", "tests", "utilities", "case", "pooling", "audit", "labels",
+         "missingness", "columns")
 _TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a text", "number": "a number",
                "integer": "an integer", "boolean": "true or false", "null": "nothing"}
 

@@ -19,9 +19,11 @@ import rnbayes
 from rnbayes.errors import CaseFileError, SchemaError, SemanticError, SpecError
 from rnbayes.spec import schema
 from rnbayes.spec.catalog import load_catalog
+from rnbayes.spec.columns import load_columns
 from rnbayes.spec.comparators import load_comparators
 from rnbayes.spec.generators import GENERATORS, network_schema
 from rnbayes.spec.labels import load_labels
+from rnbayes.spec.missingness import load_missingness
 from rnbayes.spec.pooling import load_pooling
 from rnbayes.spec.records import document_kind, load_records
 from rnbayes.spec.utilities import load_utilities
@@ -57,6 +59,11 @@ def load(kind: str, path: Path, tmp_path: Path) -> object:
         return load_comparators(path)
     if kind == "labels":
         return load_labels(path)
+    if kind == "missingness":
+        return load_missingness(path)
+    if kind == "columns":
+        spec = rnbayes.load_model().spec
+        return load_columns(path).check([*spec.observable, *spec.measures])
     return rnbayes.load_case(path)
 
 
