@@ -172,7 +172,3 @@ def emit_all(cases: Sequence[Case], run: Callable[[Case], Result], *, as_json: b
         head += f"case: {case.id}\n" + (f"notes: {case.notes}\n" if case.notes else "")
         write_stdout(f"{head}\n{result.summary()}\n")
 
-
-def emit(case: Case, result: Result, *, as_json: bool) -> None:
-    """Print one result for one case: its ``summary()`` under a case header, or JSON."""
-    emit_all([case], lambda _: result, as_json=as_json)

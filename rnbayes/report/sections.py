@@ -21,7 +21,6 @@ from ..results.sensitivity import Sensitivity
 from ..results.text import GLOSSARY, MEASURE_LABELS, conflict_text, thresholds_text
 from ..results.voi import ValueOfInformation
 from ..results.voi_text import pairs_frame, table_frame, what_if_frame
-from ..spec.case import Case
 from .figures import Figure, sensitivity_figures, test_values_figure
 
 SENSITIVITY_TITLE = "Sensitivity to the published figures"
@@ -183,6 +182,3 @@ def extra(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> list[Secti
     return [Section(str(x[0]), str(x[1]),
                     str(x[2]) if len(x) > 2 else "_(see the HTML report)_") for x in items]
 
-
-def case_notes(case: Case | None) -> str:
-    return case.notes if case is not None else ""
