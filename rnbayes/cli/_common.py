@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 #: between the blocks of several cases in text output
 RULE = "=" * 100
+#: draws of a quick credible interval (``assess --interval``, ``compare``): the library's
+#: ``analysis.interval.QUICK_DRAWS``, written here so building the parser imports no numpy
+QUICK = 2000
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,

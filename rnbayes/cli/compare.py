@@ -9,6 +9,7 @@ from typing import Any
 
 from .._provenance import timestamp
 from ._common import (
+    QUICK,
     add_draw_options,
     add_ranking_options,
     add_utilities_option,
@@ -18,8 +19,6 @@ from ._common import (
     parse_test_ids,
 )
 from ._output import write_stdout
-
-QUICK = 2000
 
 
 def register(sub: Any) -> None:
