@@ -145,14 +145,21 @@ def model_for(args: argparse.Namespace) -> Model:
                         ess=DEFAULT_ESS if args.ess is None else args.ess)
 
 
-def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
-    """``--utilities`` (checked here, so a misspelt set name is named as the option), else
-    the case file's ``utilities:`` (checked when the case was read), else None (the default)."""
-    if getattr(args, "utilities", None):
-        from ..spec.utilities import resolve_utilities
+def utilities_option(args: argparse.Namespace, command: str) -> Utilities | None:
+    """``--utilities`` resolved (here, so a misspelt set name is named as the option), or
+    None when it is not given."""
+    if not getattr(args, "utilities", None):
+        return None
+    from ..spec.utilities import resolve_utilities
 
-        return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
-    return case.utilities
+    return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
+
+
+def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
+    """``--utilities``, else the case file's ``utilities:`` (checked when the case was
+    read), else None (the default)."""
+    given = utilities_option(args, command)
+    return case.utilities if given is None else given
 
 
 def case_json(case: Case, result: Result) -> dict[str, Any]:
