@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 #: between the blocks of several cases in text output
 RULE = "=" * 100
+#: draws of a quick credible interval (``assess --interval``, ``compare``): the library's
+#: ``analysis.interval.QUICK_DRAWS``, written here so building the parser imports no numpy
+QUICK = 2000
 
 
 def case_command(sub: Any, name: str, summary: str, description: str, *,
@@ -142,14 +145,21 @@ def model_for(args: argparse.Namespace) -> Model:
                         ess=DEFAULT_ESS if args.ess is None else args.ess)
 
 
-def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
-    """``--utilities`` (checked here, so a misspelt set name is named as the option), else
-    the case file's ``utilities:`` (checked when the case was read), else None (the default)."""
-    if getattr(args, "utilities", None):
-        from ..spec.utilities import resolve_utilities
+def utilities_option(args: argparse.Namespace, command: str) -> Utilities | None:
+    """``--utilities`` resolved (here, so a misspelt set name is named as the option), or
+    None when it is not given."""
+    if not getattr(args, "utilities", None):
+        return None
+    from ..spec.utilities import resolve_utilities
 
-        return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
-    return case.utilities
+    return resolve_utilities(args.utilities, f"rnbayes {command}", "--utilities")
+
+
+def utilities_for(args: argparse.Namespace, case: Case, command: str) -> Utilities | str | None:
+    """``--utilities``, else the case file's ``utilities:`` (checked when the case was
+    read), else None (the default)."""
+    given = utilities_option(args, command)
+    return case.utilities if given is None else given
 
 
 def case_json(case: Case, result: Result) -> dict[str, Any]:
@@ -172,7 +182,3 @@ def emit_all(cases: Sequence[Case], run: Callable[[Case], Result], *, as_json: b
         head += f"case: {case.id}\n" + (f"notes: {case.notes}\n" if case.notes else "")
         write_stdout(f"{head}\n{result.summary()}\n")
 
-
-def emit(case: Case, result: Result, *, as_json: bool) -> None:
-    """Print one result for one case: its ``summary()`` under a case header, or JSON."""
-    emit_all([case], lambda _: result, as_json=as_json)

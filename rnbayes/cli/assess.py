@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from ._common import (
+    QUICK,
     add_draw_options,
     add_utilities_option,
     case_command,
@@ -15,9 +16,6 @@ from ._common import (
     load,
     utilities_for,
 )
-
-#: draws of the quick interval (``--interval``)
-QUICK = 2000
 
 
 def register(sub: Any) -> None:

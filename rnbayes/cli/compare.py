@@ -9,17 +9,16 @@ from typing import Any
 
 from .._provenance import timestamp
 from ._common import (
+    QUICK,
     add_draw_options,
-    add_ranking_options,
-    add_utilities_option,
+    add_voi_options,
     case_command,
     check_draws,
     load,
     parse_test_ids,
+    utilities_option,
 )
 from ._output import write_stdout
-
-QUICK = 2000
 
 
 def register(sub: Any) -> None:
@@ -29,8 +28,7 @@ def register(sub: Any) -> None:
                      "and the findings that differ.")
     add_draw_options(p, f"parameter draws for each interval (default {QUICK})", default=QUICK)
     p.add_argument("--no-interval", action="store_true", help="no credible intervals (faster)")
-    add_ranking_options(p)
-    add_utilities_option(p)
+    add_voi_options(p)
     p.set_defaults(func=run)
 
 
@@ -39,12 +37,7 @@ def run(args: argparse.Namespace) -> int:
         check_draws(args, "compare")
     tests = parse_test_ids(args.tests, "compare")
     cases, model = load(args)
-    utilities = None
-    if args.utilities:
-        from ..spec.utilities import resolve_utilities
-
-        utilities = resolve_utilities(args.utilities, "rnbayes compare", "--utilities")
-    result = model.compare(cases, utilities=utilities,
+    result = model.compare(cases, utilities=utilities_option(args, "compare"),
                            interval=False if args.no_interval else args.draws, seed=args.seed,
                            tests=tests, rank_by=args.rank_by)
     write_stdout((json.dumps({"generated": timestamp(), **result.to_dict()}, indent=2)

@@ -8,8 +8,7 @@ from typing import Any
 
 from ._common import (
     add_draw_options,
-    add_ranking_options,
-    add_utilities_option,
+    add_voi_options,
     case_command,
     check_draws,
     emit_all,
@@ -26,8 +25,7 @@ def register(sub: Any) -> None:
                      "tests and --rank-by as 'rnbayes tests') for one or more case files.")
     add_draw_options(p, "parameter draws (default 10000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    add_ranking_options(p)
-    add_utilities_option(p)
+    add_voi_options(p)
     p.set_defaults(func=run)
 
 

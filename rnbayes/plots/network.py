@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..spec.layout import group_key, layered, readable
+from ._common import axes
 from .colours import DARK, LIGHT, NEUTRAL
 
 #: column headers of the groups an rnbayes network uses
@@ -66,11 +67,7 @@ def plot_network(model: Any, *, ax: Any = None, labels: Mapping[str, str] | None
     nodes = list(spec.order)
     groups = {n: spec.nodes[n].group for n in nodes}
     lay = layered(nodes, {n: spec.parents(n) for n in nodes}, groups)
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        size = (max(5.0, COLUMN_IN * len(lay.columns)), max(3.0, ROW_IN * lay.height + 1.3))
-        _, ax = plt.subplots(figsize=size)
+    ax = axes(ax, (max(5.0, COLUMN_IN * len(lay.columns)), max(3.0, ROW_IN * lay.height + 1.3)))
     pos = {n: (float(c), -float(r)) for n, (c, r) in lay.position.items()}
     for n in nodes:
         for p in spec.parents(n):

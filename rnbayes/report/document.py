@@ -127,7 +127,7 @@ def section_html(x: sec.Section) -> str:
     cls = f" class='{x.css}'" if x.css else ""
     body = x.html
     for fig in x.figures:
-        body = body.replace(sec.FIGURE_MARK.format(fig.name), sec.figure_html(fig))
+        body = body.replace(sec.figure_mark(fig), sec.figure_html(fig))
     return f"<section{cls}><h2>{html.escape(x.title)}</h2><div class='tw'>{body}</div></section>"
 
 
@@ -148,7 +148,7 @@ def render_markdown(title: str, sections: Sequence[sec.Section], figure_stem: st
     for x in sections:
         body = x.markdown
         for fig in x.figures:
-            mark = sec.FIGURE_MARK.format(fig.name)
+            mark = sec.figure_mark(fig)
             if figure_stem is None:
                 link = (f"_(chart: {md_escape(fig.alt)}; write the report to a file to get it "
                         "as a PNG beside it)_")

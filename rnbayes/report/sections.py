@@ -21,7 +21,6 @@ from ..results.sensitivity import Sensitivity
 from ..results.text import GLOSSARY, MEASURE_LABELS, conflict_text, thresholds_text
 from ..results.voi import ValueOfInformation
 from ..results.voi_text import pairs_frame, table_frame, what_if_frame
-from ..spec.case import Case
 from .figures import Figure, sensitivity_figures, test_values_figure
 
 SENSITIVITY_TITLE = "Sensitivity to the published figures"
@@ -54,11 +53,10 @@ def muted(text: str) -> str:
     return f"<p class='muted'>{esc(text)}</p>"
 
 
-def figure_block(fig: Figure) -> tuple[str, str]:
-    """A mark where the figure goes, in the HTML and in the Markdown body; the renderer
-    puts the embedded PNG or the link there (so a figure is drawn only when shown)."""
-    mark = FIGURE_MARK.format(fig.name)
-    return mark, mark
+def figure_mark(fig: Figure) -> str:
+    """Where the figure goes, in the HTML and the Markdown body alike; the renderer puts
+    the embedded PNG or the link there (so a figure is drawn only when shown)."""
+    return FIGURE_MARK.format(fig.name)
 
 
 def figure_html(fig: Figure) -> str:
@@ -108,8 +106,7 @@ def tests_sections(voi: ValueOfInformation) -> list[Section]:
                                      "<p>No test is left to rank.</p>") + gl_html,
                      f"{md_escape(intro)}\n\n{md_table(t, digits=2)}\n\n{gl_md}")
     fig = test_values_figure(voi)
-    fig_html, fig_md = figure_block(fig)
-    chart = Section("Test values (chart)", fig_html, fig_md, (fig,))
+    chart = Section("Test values (chart)", figure_mark(fig), figure_mark(fig), (fig,))
     wi = what_if_frame(voi, repeat=True)
     wi_intro = ("P(result) is how likely each result is now; P(TTP) after it, and the "
                 "recommendation then.")
@@ -140,7 +137,7 @@ def sensitivity_section(sens: Sensitivity) -> Section:
     """Interval, tornado, flip points, the prior curve and the test-ranking robustness."""
     iv, u = sens.interval, sens.utilities
     figs = sensitivity_figures(sens)
-    blocks = {k: figure_block(f) for k, f in figs.items()}
+    marks = {k: figure_mark(f) for k, f in figs.items()}
     head = (f"P(TTP) = {sens.p_progression:.3f} at the published figures' point values, "
             f"{iv.level:.0%} credible interval {iv.low:.3f}-{iv.high:.3f} ({sens.n_draws} "
             f"draws, seed {sens.seed}); the recommendation ({u.label(sens.action)}) differs in "
@@ -148,18 +145,18 @@ def sensitivity_section(sens: Sensitivity) -> Section:
     tor = sens.tornado_frame(10)
     flips = [sens.flip_text(r) for r in sens.flip_points.itertuples()]
     rank = ranking_frame(sens)
-    parts_html = [f"<p><b>{esc(head)}</b></p>", blocks["interval"][0],
+    parts_html = [f"<p><b>{esc(head)}</b></p>", marks["interval"],
                   "<h3>Which published figures matter most</h3>", html_table(tor),
-                  blocks["tornado"][0], "<h3>Where would the recommendation change?</h3>",
+                  marks["tornado"], "<h3>Where would the recommendation change?</h3>",
                   "<ul>" + "".join(f"<li>{esc(f)}</li>" for f in flips) + "</ul>",
                   "<h3>The prior from the clinical context</h3>",
-                  f"<p>{esc(sens.prior_text())}</p>", blocks["prior"][0]]
-    parts_md = [f"**{md_escape(head)}**", blocks["interval"][1],
-                "### Which published figures matter most", md_table(tor), blocks["tornado"][1],
+                  f"<p>{esc(sens.prior_text())}</p>", marks["prior"]]
+    parts_md = [f"**{md_escape(head)}**", marks["interval"],
+                "### Which published figures matter most", md_table(tor), marks["tornado"],
                 "### Where would the recommendation change?",
                 "\n".join(f"- {md_escape(f)}" for f in flips),
                 "### The prior from the clinical context", md_escape(sens.prior_text()),
-                blocks["prior"][1]]
+                marks["prior"]]
     if not rank.empty:
         parts_html += ["<h3>Is the test ranking robust?</h3>", muted(sens.ranking_text()),
                        html_table(rank)]
@@ -183,6 +180,3 @@ def extra(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> list[Secti
     return [Section(str(x[0]), str(x[1]),
                     str(x[2]) if len(x) > 2 else "_(see the HTML report)_") for x in items]
 
-
-def case_notes(case: Case | None) -> str:
-    return case.notes if case is not None else ""

@@ -170,3 +170,12 @@ def test_a_case_files_utilities_are_used(tmp_path, capsys):
     assert main(["tests", str(case), "--json", "--tests", "dwi"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert [t["below"] for t in d["thresholds"]] == ["treat_as_necrosis"]
+
+
+def test_cli_quick_draws_are_the_librarys():
+    """The CLI writes the quick-interval default out (its parser imports no numpy); it must
+    stay the library's."""
+    from rnbayes.analysis.interval import QUICK_DRAWS
+    from rnbayes.cli._common import QUICK
+
+    assert QUICK == QUICK_DRAWS
