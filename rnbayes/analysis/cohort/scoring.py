@@ -58,8 +58,6 @@ def progress_bar(total: int | None, show: bool | None, what: str) -> Any:
     if not show or total == 0:
         yield lambda k: None
         return
-    import warnings
-
     from tqdm import TqdmWarning
 
     with warnings.catch_warnings():  # in Jupyter without ipywidgets: a text bar, not a warning
