@@ -8,9 +8,10 @@ merge depend only on the variables' cardinalities, never on the numbers; so the
 elimination is planned once as a list of einsum steps (:class:`FoldPlan`) and then run on
 point tables or on batched ones alike (numpy's ``...`` carries the batch axis).
 
-The order is greedy: the variable whose elimination creates the smallest factor first,
-never creating one larger than ``cap`` entries or than the largest factor it replaces;
-a factor whose variables all lie in another factor is multiplied into it.
+The order is greedy, the rule and cap of :func:`.fold.fold` (which folds eagerly): the
+variable whose elimination creates the smallest factor first, never creating one larger
+than ``cap`` entries or than the largest factor it replaces; a factor whose variables all
+lie in another factor is multiplied into it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: largest factor (entries) that folding may create
-FOLD_CAP = 1 << 16
+from .fold import FOLD_CAP
 
 
 @dataclass(frozen=True)

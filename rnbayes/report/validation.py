@@ -8,7 +8,6 @@ lay it out on A4 without splitting table rows or figures.
 from __future__ import annotations
 
 import base64
-import html
 import io
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -16,7 +15,7 @@ from typing import Any
 
 from .._provenance import NOTICE
 from ..plots.validation import plot_calibration, plot_decision_curve, plot_roc
-from ..results.validation import Validation, ci_html, group_table_html, metrics_table_html
+from ..results.validation import Validation, ci_html, esc, group_table_html, metrics_table_html
 
 #: TRIPOD-style items a user can fill through ``notes``, with what is shown when absent
 TRIPOD_ITEMS = {
@@ -62,14 +61,10 @@ dl.tripod dt{font-weight:600}dl.tripod dd{margin:0}
 """
 
 
-def _esc(x: Any) -> str:
-    return html.escape(str(x), quote=True)
-
-
 def _calibration_table_html(v: Any) -> str:
-    pos = _esc(v.short_labels[1])
+    pos = esc(v.short_labels[1])
     body = "".join(
-        f"<tr><td>{_esc(r.bin)}</td><td class='num'>{r.count:,}</td>"
+        f"<tr><td>{esc(r.bin)}</td><td class='num'>{r.count:,}</td>"
         f"<td class='num'>{r.n_positive:,}</td><td class='num'>{r.mean_predicted:.3f}</td>"
         f"<td class='num'>{r.observed_fraction:.3f}</td>"
         f"<td class='num'>{ci_html(r.observed_low, r.observed_high)}</td></tr>"
@@ -83,7 +78,7 @@ def _png(ax: Any, alt: str) -> str:
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f"<img alt='{_esc(alt)}' src='data:image/png;base64,{data}'/>"
+    return f"<img alt='{esc(alt)}' src='data:image/png;base64,{data}'/>"
 
 
 def build_validation_report(validation: Validation, *, title: str = "Validation of rnbayes predictions",
@@ -116,7 +111,6 @@ def build_validation_report(validation: Validation, *, title: str = "Validation 
     True
     """
     v = validation
-    esc = _esc
     model_name = model_name or v.provenance.network
     model_digest = model_digest or v.provenance.digest
     items = _tripod_items(v, notes, model_name, model_digest)
@@ -176,7 +170,7 @@ def _decision_text(v: Validation) -> str:
             "Acting on the model never beats both treating all and treating none.")
     if v.net_benefit_at_threshold is not None:
         nb = v.net_benefit_at_threshold
-        label = f" ({_esc(v.threshold_label)})" if v.threshold_label else ""
+        label = f" ({esc(v.threshold_label)})" if v.threshold_label else ""
         text += (f" At the decision threshold {v.threshold:.3f}{label}: net benefit "
                  f"{nb['model']:.3f} for the model, {nb['treat_all']:.3f} for treating all, "
                  "0 for treating none.")
@@ -186,7 +180,7 @@ def _decision_text(v: Validation) -> str:
 def _groups_html(v: Validation) -> str:
     if v.by_group is None:
         return ""
-    return (f"<h2>By {_esc(v.group_name)}</h2>{group_table_html(v)}"
+    return (f"<h2>By {esc(v.group_name)}</h2>{group_table_html(v)}"
             f"<p class='muted'>Groups with fewer than {v.settings['min_group_size']} lesions "
             f"or fewer than {v.settings['min_group_events']} of either outcome are listed "
             "without metrics.</p>")
@@ -206,7 +200,7 @@ def _not_done(v: Validation) -> str:
     else:
         first = ("No recalibration and no updating of the priors with these data: the model was "
                  "applied as published.")
-    return _esc(first + " Intervals treat lesions as independent (several lesions of one "
+    return esc(first + " Intervals treat lesions as independent (several lesions of one "
                 "patient are not clustered).")
 
 
@@ -219,19 +213,19 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
 
     def item(key: str, lead: str = "") -> str:
         if key in given:
-            text = _esc(given[key])
+            text = esc(given[key])
         elif key == "not_done":  # a statement of fact about this analysis, not a gap
-            text = _esc(TRIPOD_ITEMS[key][1])
+            text = esc(TRIPOD_ITEMS[key][1])
         else:
-            text = f"<span class='unstated'>{_esc(TRIPOD_ITEMS[key][1])}</span>"
+            text = f"<span class='unstated'>{esc(TRIPOD_ITEMS[key][1])}</span>"
         return f"{lead} {text}" if lead else text
 
     groups = ""
     if v.by_group is not None:
-        counts = ", ".join(f"{_esc(r['group'])} {r['n']:,}" for r in v.by_group.to_dict("records"))
-        groups = f"Lesions by {_esc(v.group_name)}: {counts}."
+        counts = ", ".join(f"{esc(r['group'])} {r['n']:,}" for r in v.by_group.to_dict("records"))
+        groups = f"Lesions by {esc(v.group_name)}: {counts}."
     if v.recorded:
-        shares = ", ".join(f"{_esc(v.recorded_labels.get(k, k))} {x:.0%}"
+        shares = ", ".join(f"{esc(v.recorded_labels.get(k, k))} {x:.0%}"
                            for k, x in v.recorded.items())
         groups += f" Findings recorded (share of lesions): {shares}."
     out = [
@@ -239,26 +233,26 @@ def _tripod_items(v: Any, notes: Mapping[str, str] | str | None, model_name: str
         (TRIPOD_ITEMS["participants"][0],
          item("participants", f"{v.n:,} lesions with a known outcome were analysed. Eligibility:")),
         (TRIPOD_ITEMS["outcome"][0],
-         item("outcome", f"{_esc(v.labels[1])} ({_esc(pos)}) {v.n_positive:,} "
-                         f"({v.prevalence:.1%}); {_esc(v.labels[0])} ({_esc(neg)}) "
+         item("outcome", f"{esc(v.labels[1])} ({esc(pos)}) {v.n_positive:,} "
+                         f"({v.prevalence:.1%}); {esc(v.labels[0])} ({esc(neg)}) "
                          f"{v.n - v.n_positive:,}. Definition:")),
         (TRIPOD_ITEMS["predictors"][0],
-         _esc(given["predictors"]) + " " + groups if "predictors" in given
+         esc(given["predictors"]) + " " + groups if "predictors" in given
          else (groups or item("predictors"))),
         (TRIPOD_ITEMS["missing_data"][0],
          item("missing_data", "rnbayes treats an unrecorded finding as not observed and sums "
                               "over its states; nothing is imputed. " if v.recorded else "")),
-        ("Model", f"{_esc(model_name) or 'not stated'}"
-                  + (f", digest <code>{_esc(model_digest)}</code>" if model_digest else "")
-                  + f"; rnbayes {_esc(v.provenance.versions.get('rnbayes_version', '?'))}."),
-        ("Analysis", f"AUC and Brier intervals: {_esc(v.auc.method) or 'none'}. Calibration "
+        ("Model", f"{esc(model_name) or 'not stated'}"
+                  + (f", digest <code>{esc(model_digest)}</code>" if model_digest else "")
+                  + f"; rnbayes {esc(v.provenance.versions.get('rnbayes_version', '?'))}."),
+        ("Analysis", f"AUC and Brier intervals: {esc(v.auc.method) or 'none'}. Calibration "
                      f"intercept (logit(p) as offset) and slope (logistic recalibration), Wald "
-                     f"intervals. Calibration bins: {_esc(v.brier_decomposition['binning'])}. "
+                     f"intervals. Calibration bins: {esc(v.brier_decomposition['binning'])}. "
                      f"Level {s['level']:.0%}."),
-        (TRIPOD_ITEMS["not_done"][0], _esc(given["not_done"]) if "not_done" in given
+        (TRIPOD_ITEMS["not_done"][0], esc(given["not_done"]) if "not_done" in given
          else _not_done(v)),
     ]
     for k, x in given.items():
         if k not in TRIPOD_ITEMS:
-            out.append((str(k).replace("_", " ").capitalize(), _esc(x)))
+            out.append((str(k).replace("_", " ").capitalize(), esc(x)))
     return out

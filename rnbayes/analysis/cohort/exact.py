@@ -30,8 +30,8 @@ import pandas as pd
 
 from ...engine.network import DiscreteNetwork
 from ...errors import CohortError
+from ...spec.cohort import rows_text
 from ...spec.missingness import Missingness
-from .inputs import rows_text
 from .missingness import Unit
 from .sampling import check_network, cohort_plan
 

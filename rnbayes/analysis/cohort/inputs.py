@@ -14,9 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import CohortError
-
-#: how many bad rows a message names before "and N more"
-SHOW_ROWS = 5
+from ...spec.cohort import SHOW_ROWS, rows_text
 
 #: default outcome labels: (negative, positive) = (RN, TTP)
 DEFAULT_LABELS = ("radiation_necrosis", "tumour_progression")
@@ -30,24 +28,6 @@ class CheckedInput:
     y: np.ndarray          # int8, 1 = positive label, 0 = negative label
     groups: np.ndarray | None  # object array of group labels (NaN -> "(not recorded)")
     group_order: tuple[str, ...]
-
-
-def rows_text(rows: Sequence[Any], values: Sequence[Any] | None = None, limit: int = SHOW_ROWS) -> str:
-    """``"rows 3 (1.2), 7 (nan) and 4 more"`` for bad-row messages.
-
-    Examples
-    --------
-    >>> rows_text([3, 7, 9, 12, 20, 21, 22], [1.2, None, -1, 2, 3, 4, 5], limit=3)
-    'rows 3 (1.2), 7 (None), 9 (-1) and 4 more'
-    >>> rows_text([4])
-    'row 4'
-    """
-    shown = []
-    for i, r in enumerate(rows[:limit]):
-        shown.append(f"{r} ({values[i]!r})" if values is not None else f"{r}")
-    more = len(rows) - len(shown)
-    word = "row" if len(rows) == 1 else "rows"
-    return f"{word} " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def _as_series(x: Any, name: str) -> pd.Series:

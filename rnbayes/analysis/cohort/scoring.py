@@ -58,8 +58,6 @@ def progress_bar(total: int | None, show: bool | None, what: str) -> Any:
     if not show or total == 0:
         yield lambda k: None
         return
-    import warnings
-
     from tqdm import TqdmWarning
 
     with warnings.catch_warnings():  # in Jupyter without ipywidgets: a text bar, not a warning
@@ -126,11 +124,16 @@ def check_options(caller: str, *, n_draws: int, seed: int, level: float, errors:
 
 def score_chunks(model: CompiledModel, frames: Iterable[pd.DataFrame], opts: ScoreOptions, *,
                  id_column: str | None = None, passthrough: Sequence[str] = (),
-                 on_rows: Callable[[int], None] | None = None
+                 on_rows: Callable[[int], None] | None = None, errors: str = "report"
                  ) -> Iterator[tuple[pd.DataFrame, CohortTable]]:
-    """Each chunk's output (id and carried columns, then the results) and checked table."""
+    """Each chunk's output (id and carried columns, then the results) and checked table;
+    ``errors="raise"``: a CohortError for a chunk's first bad value, before it is scored."""
     for frame, table in checked_chunks(model, frames, id_column=id_column,
                                        passthrough=passthrough):
+        if errors == "raise" and table.bad.any():
+            e = table.errors.iloc[0]
+            raise CohortError(f"row {e['row']}, column {e['column']!r}, value "
+                              f"{e['value']!r}: {e['reason']}")
         res = score_table(model, table, opts, on_rows)
         keep = [c for c in (table.roles.id_column, *table.roles.passthrough) if c]
         yield pd.concat([frame[keep], res], axis=1), table
@@ -144,19 +147,12 @@ def score(model: CompiledModel, data: Any, *, id_column: str | None = None,
     """Score every lesion of a cohort (see :meth:`rnbayes.Model.score`)."""
     check_options("score", n_draws=n_draws, seed=seed, level=level, errors=errors)
     frames = frames_of(as_frame(data) if isinstance(data, (str, Path)) else data)
-    if errors == "raise":
-        for _, table in checked_chunks(model, frames, id_column=id_column,
-                                       passthrough=passthrough):
-            if table.bad.any():
-                e = table.errors.iloc[0]
-                raise CohortError(f"row {e['row']}, column {e['column']!r}, value "
-                                  f"{e['value']!r}: {e['reason']}")
     opts = ScoreOptions(resolve_utilities(utilities, "score"), interval, next_test, n_draws,
                         seed, level, catalog, progress)
     n = len(frames[0]) if isinstance(frames, list) else 0
     with progress_bar(n, progress, "scoring") as update:
         parts = list(score_chunks(model, frames, opts, id_column=id_column,
-                                  passthrough=passthrough, on_rows=update))
+                                  passthrough=passthrough, on_rows=update, errors=errors))
     out = pd.concat([p for p, _ in parts])
     errs = [t.errors for _, t in parts if not t.errors.empty]
     out.attrs["errors"] = pd.concat(errs, ignore_index=True) if errs else parts[0][1].errors

@@ -88,7 +88,8 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
     ok = p_e > 0
     p = post[ok, model.positive_index]
     y = (col.outcome()[good][ok] == model.positive_index).astype(int)
-    groups = imaging_groups(model, ev.rows(np.flatnonzero(ok)))
+    used = ev.rows(np.flatnonzero(ok))
+    groups = imaging_groups(model, used)
     threshold, label = decision_threshold(u)
     states = model.states(model.target)
     v = validate_predictions(
@@ -97,7 +98,6 @@ def validate_cohort(model: CompiledModel, data: Any, *, outcome: str,
         n_bins=n_bins, strategy=strategy, group_name="imaging available",
         labels=(states[1 - model.positive_index], states[model.positive_index]),
         provenance=Provenance.of(model.name, model.digest, seed=seed))
-    used = ev.rows(np.flatnonzero(ok))
     recorded = {node: float(np.mean(used.codes[node] != MISSING)) for node in model.nodes
                 if node in used.codes} if used.n else {}
     local = sum("local_update" in r.raw for r in model.records.values())
@@ -119,11 +119,11 @@ def update_cohort(model: CompiledModel, data: Any, *, outcome: str, weight: floa
     """See :meth:`rnbayes.Model.update`; also returns the report of what was updated."""
     col = read_outcome_cohort(model, data, outcome, id_column=id_column,
                               passthrough=passthrough, allow_empty=True, chunksize=chunksize)
-    good = np.flatnonzero(~col.bad())
+    bad = col.bad()
     ev = col.evidence()
-    ev = RowEvidence({**ev.codes, model.target: col.outcome()}, ev.soft).rows(good)
+    ev = RowEvidence({**ev.codes, model.target: col.outcome()}, ev.soft).rows(np.flatnonzero(~bad))
     name = Path(data).name if isinstance(data, (str, Path)) else ""
     new, report = update_records(model, ev, weight=weight, max_iter=max_iter, tol=tol,
                                  data=name, outcome=outcome)
-    report["bad_rows"] = int(col.bad().sum())
+    report["bad_rows"] = int(bad.sum())
     return new, report
