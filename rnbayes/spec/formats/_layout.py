@@ -4,9 +4,8 @@ reading a position back from a file's text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 
-from ..layout import layered
+from ..layout import Layout, layered
 from ._common import NetworkData
 
 # -- layout ---------------------------------------------------------------------------
@@ -22,27 +21,20 @@ def group_order(data: NetworkData) -> list[str]:
     return list(layered(data.nodes, data.parents, data.groups).columns)
 
 
-def column_layout(nodes: Iterable[str], column_of: Mapping[str, int]) -> dict[str, tuple[float, float]]:
-    """Centres for ``nodes``: one column per ``column_of`` value, rows in the given order."""
-    rows: dict[int, int] = {}
-    out = {}
-    for n in nodes:
-        col = column_of[n]
-        row = rows.get(col, 0)
-        rows[col] = row + 1
-        out[n] = (float(MARGIN + col * COLUMN_WIDTH), float(MARGIN // 2 + row * ROW_HEIGHT))
-    return out
+def cell(column: float, row: float) -> tuple[float, float]:
+    """The centre, in pixels, of a layout cell."""
+    return float(MARGIN + column * COLUMN_WIDTH), float(MARGIN // 2 + row * ROW_HEIGHT)
 
 
-def default_positions(data: NetworkData) -> dict[str, tuple[float, float]]:
+def default_positions(data: NetworkData, lay: Layout | None = None) -> dict[str, tuple[float, float]]:
     """The given positions, else the layered layout of :func:`rnbayes.spec.layout.layered`
     (one column per group -- or per generation without groups -- flowing from context
-    to findings, rows ordered to cut edge crossings), in pixels."""
+    to findings, rows ordered to cut edge crossings), in pixels. ``lay`` is that layout
+    when the caller already has it."""
     if len(data.positions) == len(data.nodes):
         return dict(data.positions)
-    lay = layered(data.nodes, data.parents, data.groups)
-    laid = {n: (float(MARGIN + c * COLUMN_WIDTH), float(MARGIN // 2 + r * ROW_HEIGHT))
-            for n, (c, r) in lay.position.items()}
+    lay = lay or layered(data.nodes, data.parents, data.groups)
+    laid = {n: cell(c, r) for n, (c, r) in lay.position.items()}
     laid.update(data.positions)
     return laid
 

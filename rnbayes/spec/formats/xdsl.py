@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
+from ..layout import layered
 from ._common import (
     InterchangeError,
     NetworkData,
@@ -43,7 +44,7 @@ from ._common import (
     from_parents_major,
     parents_major,
 )
-from ._layout import COLUMN_WIDTH, MARGIN, ROW_HEIGHT, column_layout, default_positions, group_order
+from ._layout import cell, default_positions
 from .xmlbif import parse_xml
 
 ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -113,28 +114,27 @@ def write(data: NetworkData) -> str:
 
 
 def _write_layout(genie: ET.Element, data: NetworkData, node_id: dict[str, str]) -> None:
-    groups = [g for g in group_order(data) if g]
+    lay = layered(data.nodes, data.parents, data.groups) if data.groups else None
+    groups = [g for g in lay.columns if g] if lay is not None else []
+    rows = default_positions(data, lay)  # the same layout: its columns are the groups
     if not groups:
-        for n, xy in default_positions(data).items():
+        for n, xy in rows.items():
             _node(genie, data, n, node_id[n], xy)
         return
     group_id = smile_ids(groups, "g_", taken=set(node_id.values()))
-    rows = default_positions(data)
     for i, g in enumerate(groups):
         sub = ET.SubElement(genie, "submodel", id=group_id[g])
         ET.SubElement(sub, "name").text = _genie_text(g)
         for tag, attrs in _STYLE.items():
             ET.SubElement(sub, tag, attrs)
-        ET.SubElement(sub, "position").text = _rect((MARGIN + i * COLUMN_WIDTH, MARGIN // 2), g)
+        ET.SubElement(sub, "position").text = _rect(cell(i, 0), g)
         members = sorted((n for n in data.nodes if data.groups.get(n) == g),
                          key=lambda n: rows[n][1])  # top to bottom as in the whole layout
-        laid = column_layout(members, dict.fromkeys(members, 0))
-        for n in members:
-            _node(sub, data, n, node_id[n], data.positions.get(n, laid[n]))
+        for k, n in enumerate(members):  # one column inside the submodel
+            _node(sub, data, n, node_id[n], data.positions.get(n, cell(0, k)))
     loose = [n for n in data.nodes if n not in data.groups]
     for j, n in enumerate(loose):  # below the row of submodels
-        default = (float(MARGIN + j * COLUMN_WIDTH), float(MARGIN // 2 + 2 * ROW_HEIGHT))
-        _node(genie, data, n, node_id[n], data.positions.get(n, default))
+        _node(genie, data, n, node_id[n], data.positions.get(n, cell(j, 2)))
 
 
 def _rect(xy: tuple[float, float], label: str) -> str:

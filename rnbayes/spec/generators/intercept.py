@@ -196,16 +196,7 @@ def solve_intercept(lor: np.ndarray, weights: np.ndarray, target: np.ndarray,
     """
     lor = np.asarray(lor, dtype=float)
     weights = np.asarray(weights, dtype=float)
-    target = np.asarray(target, dtype=float)
     mean = np.einsum("ij,ij->i", weights, lor)
     var = np.maximum(np.einsum("ij,ij,ij->i", weights, lor, lor) - mean * mean, 0.0)
-    logit_t = logit(target)
-    lo, hi = logit_t - lor.max(axis=1) - 1.0, logit_t - lor.min(axis=1) + 1.0
-    c = np.clip(logit_t * np.sqrt(1.0 + np.pi / 8.0 * var) - mean, lo, hi)
-    e = np.exp(-lor)
-    for s in range(0, len(c), BLOCK):
-        rows = slice(s, min(s + BLOCK, len(c)))
-        c[rows], _ = _close_in(e[rows], weights[rows], target[rows], c[rows], lo[rows], hi[rows])
-        c[rows] = converge(e[rows], weights[rows], target[rows], c[rows], lo[rows], hi[rows],
-                           tol, max_iter)
-    return c
+    return solve([np.exp(-lor)], [weights], np.asarray(target, dtype=float), mean, var,
+                 (lor.min(axis=1), lor.max(axis=1)), tol=tol, max_iter=max_iter)
