@@ -7,7 +7,7 @@ Two generators need more than their parents' tables:
   (:func:`expected_keep`);
 * ``risk_factor`` needs the diagnosis marginal ``P(TTP)`` (:func:`marginal`).
 
-Each sums the joint of the ancestral set exactly (one ``einsum``), batched over parameter
+Each sums the joint of the ancestral set exactly (one contraction), batched over parameter
 draws. ``tables`` hold the batched tables generated so far: a root as ``(B, card)``, any
 other node as ``(B, card, *parent_cards)``; batch sizes may differ (1 or B). The batch axis
 is subscript ``A``; the other letters name at most 51 ancestors, far more than a
@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
+import opt_einsum as oe
 
 from .base import NodeLike
 
@@ -60,7 +62,16 @@ def _joint(nodes: Mapping[str, NodeLike], tables: Mapping[str, np.ndarray], keep
         t = np.asarray(tables[n])
         ops.append(np.broadcast_to(t, (batch, *t.shape[1:])))
     out = "A" + "".join(letters[n] for n in keep)
-    return np.einsum(",".join(subs) + "->" + out, *ops, optimize=True), batch
+    expr = _expression(",".join(subs) + "->" + out, tuple(op.shape for op in ops))
+    return expr(*ops), batch
+
+
+@lru_cache(maxsize=128)
+def _expression(eq: str, shapes: tuple[tuple[int, ...], ...]) -> oe.ContractExpression:
+    """The contraction for ``eq`` on ``shapes``, its path searched once: every chunk of
+    parameter draws and every generator that reads the same ancestral set reuses it (the
+    search cost about as much as the contraction)."""
+    return oe.contract_expression(eq, *shapes)
 
 
 def marginal(nodes: Mapping[str, NodeLike], tables: Mapping[str, np.ndarray], node: str
