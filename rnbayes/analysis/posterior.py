@@ -32,15 +32,6 @@ def p_target(model: CompiledModel, ev: Mapping[str, Any]) -> tuple[float, float]
     return float(post[model.positive_index]), float(p_e)
 
 
-def log10_odds(p: float) -> float:
-    """log10 (p / (1 - p)), infinite at 0 and 1."""
-    if p <= 0.0:
-        return float("-inf")
-    if p >= 1.0:
-        return float("inf")
-    return math.log10(p) - math.log10(1.0 - p)
-
-
 def source_columns(model: CompiledModel) -> Columns:
     """The prior records behind every table: node, record, basis, quantity, source."""
     cols: dict[str, list[str]] = {"node": [], "record": [], "basis": [], "quantity": [],
@@ -57,11 +48,6 @@ def source_columns(model: CompiledModel) -> Columns:
 
 def _as_frame(table: pd.DataFrame | Columns) -> pd.DataFrame:
     return table.to_frame() if isinstance(table, Columns) else table
-
-
-def sources_frame(model: CompiledModel) -> pd.DataFrame:
-    """:func:`source_columns` as a DataFrame."""
-    return source_columns(model).to_frame()
 
 
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
@@ -135,5 +121,5 @@ def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
 
 
 def _log10_odds(p: np.ndarray) -> np.ndarray:
-    """log10 (p / (1 - p)) elementwise: -inf at 0, inf at 1 (as :func:`log10_odds`)."""
+    """log10 (p / (1 - p)) elementwise: -inf at 0, inf at 1."""
     return np.log10(p) - np.log10(1.0 - p)
