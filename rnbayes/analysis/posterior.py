@@ -76,7 +76,15 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
     >>> round(post.p_progression + post.p_necrosis, 12)
     1.0
     """
-    findings = model.findings(evidence)
+    return of_findings(model, model.findings(evidence), prior=prior, sources=sources,
+                       decorate=decorate)
+
+
+def of_findings(model: CompiledModel, findings: Mapping[str, Finding], *,
+                prior: float | None = None, sources: pd.DataFrame | Columns | None = None,
+                decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
+                ) -> Posterior:
+    """:func:`posterior` of findings already validated (:meth:`CompiledModel.findings`)."""
     ev = model.engine_evidence(findings)
     r = retract(model.network, model.target, ev)
     pos = model.positive_index
