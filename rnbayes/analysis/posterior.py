@@ -51,13 +51,13 @@ def _as_frame(table: pd.DataFrame | Columns) -> pd.DataFrame:
 
 
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
-              prior: float | None = None, sources: pd.DataFrame | Columns | None = None,
+              sources: pd.DataFrame | Columns | None = None,
               decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
               ) -> Posterior:
     """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
-    ``prior`` (P(TTP) with no findings) and ``sources`` may be passed in when the caller
-    has them already (the model caches both); ``decorate`` may add columns to the
+    ``sources`` may be passed in when the caller has it already (the model caches it);
+    the prior P(TTP) is the network's kept prior marginal; ``decorate`` may add columns to the
     contributions before their DataFrame is built (labels, states, values). The
     posterior, every finding's posterior without it and every finding's own probability
     come from one pass over the network (:func:`~rnbayes.engine.retract.retract`), not
@@ -76,12 +76,11 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
     >>> round(post.p_progression + post.p_necrosis, 12)
     1.0
     """
-    return of_findings(model, model.findings(evidence), prior=prior, sources=sources,
-                       decorate=decorate)
+    return of_findings(model, model.findings(evidence), sources=sources, decorate=decorate)
 
 
 def of_findings(model: CompiledModel, findings: Mapping[str, Finding], *,
-                prior: float | None = None, sources: pd.DataFrame | Columns | None = None,
+                sources: pd.DataFrame | Columns | None = None,
                 decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
                 ) -> Posterior:
     """:func:`posterior` of findings already validated (:meth:`CompiledModel.findings`)."""
@@ -99,7 +98,7 @@ def of_findings(model: CompiledModel, findings: Mapping[str, Finding], *,
         "diagnosis", "tumour_progression") else (named, f"not {named}")
     cols = _contributions(findings, r, p, pos, words)
     return Posterior(
-        p_progression=p, prior_progression=p_target(model, {})[0] if prior is None else prior,
+        p_progression=p, prior_progression=float(model.network.marginal(model.target)[pos]),
         contributions=(decorate(findings, cols) if decorate else cols).to_frame(),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]

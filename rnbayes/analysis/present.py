@@ -47,7 +47,7 @@ def posterior(model: Any, evidence: Mapping[str, Any] | None = None, *,
     labels = labels_for(model.network_path)
     findings = model.findings(evidence)  # validated once, for the posterior and the interval
     post = _posterior.of_findings(
-        model, findings, prior=model.prior_progression, sources=model.sources,
+        model, findings, sources=model.sources,
         decorate=lambda found, cols: finding_columns(model.spec, labels, found, cols))
     iv = (quick_interval(model, model.engine_evidence(findings), n_draws=draws, seed=seed)
           if draws else None)
