@@ -84,8 +84,13 @@ def batched_posterior(eng: Any, target: str, evidence: Mapping[str, int],
 
 def candidate_tests(model: Any) -> dict[str, list[str]]:
     """Test id -> nodes it reveals, from the model's test catalogue."""
-    _, _, _, sens, _, _ = _internals()
-    return sens.candidate_tests(model)
+    from rnbayes.spec.catalog import resolve_catalog
+
+    cat = resolve_catalog(None, "bench", model.catalog_default())
+    cat.check([*model.nodes, *(n for t in cat for n in t.reveals if n not in model.nodes)],
+              model.spec.latent, model.target)  # unknown nodes are skipped below
+    return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
+            if any(n in model.nodes for n in t.reveals)}
 
 
 def sourced_interval(model: Any, evidence: Mapping[str, Any], n_draws: int, seed: int) -> np.ndarray:

@@ -18,14 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..results.columns import Columns
 from ..spec.evidence import Finding
 from ..spec.labels import Labels
 from ..spec.network import NetworkSpec
 
-#: the fields :func:`finding_fields` adds to a contributions table, in order
+#: the fields :func:`finding_columns` adds to a contributions table, in order
 FIELDS = ("label", "state", "value", "likelihood")
 
 
@@ -88,18 +87,6 @@ def _objects(values: list[Any]) -> np.ndarray:
     """``values`` as a one-dimensional object array (never a 2-D one from equal lists)."""
     out = np.empty(len(values), dtype=object)
     out[:] = values
-    return out
-
-
-def finding_fields(spec: NetworkSpec, labels: Labels, findings: Mapping[str, Finding],
-                   contributions: pd.DataFrame) -> pd.DataFrame:
-    """``contributions`` with :data:`FIELDS` inserted after ``finding`` (joined on node)."""
-    out = contributions.copy()
-    rows = {n: fields(spec, labels, f) for n, f in findings.items()}
-    at = list(out.columns).index("finding") + 1 if "finding" in out.columns else len(out.columns)
-    for k, name in enumerate(FIELDS):
-        values = [rows.get(n, {}).get(name) for n in out["node"]]
-        out.insert(at + k, name, pd.Series(values, index=out.index, dtype=object))
     return out
 
 

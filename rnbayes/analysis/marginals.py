@@ -42,7 +42,7 @@ def marginals(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         if not p_e > 0:
             raise EvidenceError("the findings are impossible together under the model "
                                 "(probability 0)")
-        before, _ = model.network.query([node], {})
+        before = model.network.marginal(node)  # the prior marginal, kept on the network
         for i, state in enumerate(model.states(node)):
             rows.append({"node": node, "node_label": labels.node(node), "state": state,
                          "state_label": labels.state(node, state), "p": float(post[i]),

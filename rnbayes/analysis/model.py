@@ -69,8 +69,7 @@ class Model(CompiledModel, CohortMethods):
     @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        # every node's prior marginal at once (posterior's conflict score reads them)
-        return float(self.network.marginals()[self.target][self.positive_index])
+        return float(self.network.marginal(self.target)[self.positive_index])
 
     @cached_property
     def sources(self) -> pd.DataFrame:

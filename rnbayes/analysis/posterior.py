@@ -32,15 +32,6 @@ def p_target(model: CompiledModel, ev: Mapping[str, Any]) -> tuple[float, float]
     return float(post[model.positive_index]), float(p_e)
 
 
-def log10_odds(p: float) -> float:
-    """log10 (p / (1 - p)), infinite at 0 and 1."""
-    if p <= 0.0:
-        return float("-inf")
-    if p >= 1.0:
-        return float("inf")
-    return math.log10(p) - math.log10(1.0 - p)
-
-
 def source_columns(model: CompiledModel) -> Columns:
     """The prior records behind every table: node, record, basis, quantity, source."""
     cols: dict[str, list[str]] = {"node": [], "record": [], "basis": [], "quantity": [],
@@ -59,19 +50,14 @@ def _as_frame(table: pd.DataFrame | Columns) -> pd.DataFrame:
     return table.to_frame() if isinstance(table, Columns) else table
 
 
-def sources_frame(model: CompiledModel) -> pd.DataFrame:
-    """:func:`source_columns` as a DataFrame."""
-    return source_columns(model).to_frame()
-
-
 def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,
-              prior: float | None = None, sources: pd.DataFrame | Columns | None = None,
+              sources: pd.DataFrame | Columns | None = None,
               decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
               ) -> Posterior:
     """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
-    ``prior`` (P(TTP) with no findings) and ``sources`` may be passed in when the caller
-    has them already (the model caches both); ``decorate`` may add columns to the
+    ``sources`` may be passed in when the caller has it already (the model caches it);
+    the prior P(TTP) is the network's kept prior marginal; ``decorate`` may add columns to the
     contributions before their DataFrame is built (labels, states, values). The
     posterior, every finding's posterior without it and every finding's own probability
     come from one pass over the network (:func:`~rnbayes.engine.retract.retract`), not
@@ -90,7 +76,14 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
     >>> round(post.p_progression + post.p_necrosis, 12)
     1.0
     """
-    findings = model.findings(evidence)
+    return of_findings(model, model.findings(evidence), sources=sources, decorate=decorate)
+
+
+def of_findings(model: CompiledModel, findings: Mapping[str, Finding], *,
+                sources: pd.DataFrame | Columns | None = None,
+                decorate: Callable[[Mapping[str, Finding], Columns], Columns] | None = None
+                ) -> Posterior:
+    """:func:`posterior` of findings already validated (:meth:`CompiledModel.findings`)."""
     ev = model.engine_evidence(findings)
     r = retract(model.network, model.target, ev)
     pos = model.positive_index
@@ -105,7 +98,7 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
         "diagnosis", "tumour_progression") else (named, f"not {named}")
     cols = _contributions(findings, r, p, pos, words)
     return Posterior(
-        p_progression=p, prior_progression=p_target(model, {})[0] if prior is None else prior,
+        p_progression=p, prior_progression=float(model.network.marginal(model.target)[pos]),
         contributions=(decorate(findings, cols) if decorate else cols).to_frame(),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]
@@ -135,5 +128,5 @@ def _contributions(findings: Mapping[str, Finding], r: Retracted, p: float,
 
 
 def _log10_odds(p: np.ndarray) -> np.ndarray:
-    """log10 (p / (1 - p)) elementwise: -inf at 0, inf at 1 (as :func:`log10_odds`)."""
+    """log10 (p / (1 - p)) elementwise: -inf at 0, inf at 1."""
     return np.log10(p) - np.log10(1.0 - p)

@@ -9,14 +9,12 @@ touching that computation.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .._params import check_int, fail
-from ..errors import ImplausibleValueWarning
 from ..results.posterior import Posterior
 from ..spec.labels import labels_for
 from ..spec.utilities import Utilities, resolve_utilities
@@ -47,13 +45,10 @@ def posterior(model: Any, evidence: Mapping[str, Any] | None = None, *,
     draws = interval_draws(interval, caller)
     seed = check_int(seed, "seed", caller, minimum=0)
     labels = labels_for(model.network_path)
-    post = _posterior.posterior(
-        model, evidence, prior=model.prior_progression, sources=model.sources,
+    findings = model.findings(evidence)  # validated once, for the posterior and the interval
+    post = _posterior.of_findings(
+        model, findings, sources=model.sources,
         decorate=lambda found, cols: finding_columns(model.spec, labels, found, cols))
-    iv = None
-    if draws:
-        with warnings.catch_warnings():  # checked (and any warning given) just above
-            warnings.simplefilter("ignore", ImplausibleValueWarning)
-            ev = model.engine_evidence(model.findings(evidence))
-        iv = quick_interval(model, ev, n_draws=draws, seed=seed)
+    iv = (quick_interval(model, model.engine_evidence(findings), n_draws=draws, seed=seed)
+          if draws else None)
     return replace(post, utilities=u, labels=labels, interval=iv, interval_draws=draws)

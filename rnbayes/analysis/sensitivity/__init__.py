@@ -43,19 +43,7 @@ from .prior_curve import context_prior, prior_curve
 from .probabilistic import draw, interval
 from .ranking import batched_measures, ranking_robustness, test_nodes
 
-__all__ = ["MAX_DRAWS", "candidate_tests", "sensitivity"]
-
-
-
-def candidate_tests(model: CompiledModel, catalog: Catalog | str | Path | None = None,
-                    caller: str = "sensitivity") -> dict[str, list[str]]:
-    """Candidate tests -> nodes of the model they reveal (default catalogue: ``tests.yaml``
-    beside the network file, else the bundled one)."""
-    cat = resolve_catalog(catalog, caller, model.catalog_default())
-    cat.check([*model.nodes, *(n for t in cat for n in t.reveals if n not in model.nodes)],
-              model.spec.latent, model.target)  # unknown nodes are skipped below
-    return {t.id: [n for n in t.reveals if n in model.nodes] for t in cat
-            if any(n in model.nodes for n in t.reveals)}
+__all__ = ["MAX_DRAWS", "sensitivity"]
 
 
 def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *,

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...engine.joints import ResultJoints
 from ...results.sensitivity import RANKING_COLUMNS
 from ...results.voi import rank
 from ...spec.catalog import CandidateTest
@@ -90,13 +91,13 @@ def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any],
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     t = model.network.card[model.target]
     pos = model.positive_index
-    point, labels = [], {}
     todo = test_nodes(model, ev, tests)
-    for test in tests:
-        if test.id not in todo:
-            continue
-        pt, _ = model.network.query([model.target, *todo[test.id]], ev)
-        at_point = batched_measures(np.asarray(pt).reshape(1, t, -1), pos, u, test)
+    doing = [test for test in tests if test.id in todo]
+    # every test's joint with the target at the point values from one pass, as in VOI
+    joints = ResultJoints(model.network, model.target, ev, [todo[x.id] for x in doing])
+    point, labels = [], {}
+    for i, test in enumerate(doing):
+        at_point = batched_measures(joints.single(i).reshape(1, t, -1), pos, u, test)
         point.append({"test": test.id, **{k: float(v[0]) for k, v in at_point.items()}})
         labels[test.id] = test.label or test.id
     if not point:
