@@ -41,7 +41,7 @@ from .flips import flip_points
 from .parameters import tornado, with_labels
 from .prior_curve import context_prior, prior_curve
 from .probabilistic import draw, interval
-from .ranking import batched_measures, ranking_robustness, test_nodes
+from .ranking import batched_measures, nodes_to_reveal, ranking_robustness
 
 __all__ = ["MAX_DRAWS", "sensitivity"]
 
@@ -111,7 +111,7 @@ def sensitivity(model: CompiledModel, evidence: Mapping[str, Any] | None = None,
     findings = model.findings(evidence)
     ev = model.engine_evidence(findings)
     p_point = p_target(model, ev)[0]
-    todo = test_nodes(model, ev, chosen)
+    todo = nodes_to_reveal(model, ev, chosen)
     by_id, pos = {t.id: t for t in chosen}, model.positive_index
     show = progress if progress is not None else sys.stderr.isatty()
     with tqdm(total=n_draws + 3, disable=not show, delay=2.0, leave=False,

@@ -72,7 +72,7 @@ def first_per_draw(values: np.ndarray, net: np.ndarray, ids: Sequence[str],
     return np.where(worth, first, -1)
 
 
-def test_nodes(model: CompiledModel, ev: Mapping[str, Any],
+def nodes_to_reveal(model: CompiledModel, ev: Mapping[str, Any],
                tests: Sequence[CandidateTest]) -> dict[str, list[str]]:
     """Each test still to do -> the nodes of the model it would reveal (tests already done
     are left out: never ranked)."""
@@ -91,7 +91,7 @@ def ranking_robustness(model: CompiledModel, ev: Mapping[str, Any],
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     t = model.network.card[model.target]
     pos = model.positive_index
-    todo = test_nodes(model, ev, tests)
+    todo = nodes_to_reveal(model, ev, tests)
     doing = [test for test in tests if test.id in todo]
     # every test's joint with the target at the point values from one pass, as in VOI
     joints = ResultJoints(model.network, model.target, ev, [todo[x.id] for x in doing])
