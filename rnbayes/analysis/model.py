@@ -69,7 +69,10 @@ class Model(CompiledModel, CohortMethods):
     @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        return float(self.network.marginal(self.target)[self.positive_index])
+        # every node's prior marginal at once: the conflict score of the first posterior of
+        # any evidence shape reads its findings' marginals (engine.retract), so they are
+        # worked out here, with the model, rather than inside that first call
+        return float(self.network.marginals()[self.target][self.positive_index])
 
     @cached_property
     def sources(self) -> pd.DataFrame:

@@ -56,9 +56,11 @@ def posterior(model: CompiledModel, evidence: Mapping[str, Any] | None = None, *
               ) -> Posterior:
     """Posterior P(TTP) vs P(RN) given ``evidence``, with per-finding contributions.
 
-    ``sources`` may be passed in when the caller has it already (the model caches it);
-    the prior P(TTP) is the network's kept prior marginal; ``decorate`` may add columns to the
-    contributions before their DataFrame is built (labels, states, values). The
+    ``sources`` may be passed in when the caller has it already (the model caches it).
+    The prior P(TTP) is the network's kept prior marginal; every node's is worked out
+    with it, once per network, since the conflict score reads the findings'. ``decorate``
+    may add columns to the contributions before their DataFrame is built (labels,
+    states, values). The
     posterior, every finding's posterior without it and every finding's own probability
     come from one pass over the network (:func:`~rnbayes.engine.retract.retract`), not
     2k + 1 queries.
@@ -98,7 +100,7 @@ def of_findings(model: CompiledModel, findings: Mapping[str, Finding], *,
         "diagnosis", "tumour_progression") else (named, f"not {named}")
     cols = _contributions(findings, r, p, pos, words)
     return Posterior(
-        p_progression=p, prior_progression=float(model.network.marginal(model.target)[pos]),
+        p_progression=p, prior_progression=float(model.network.marginals()[model.target][pos]),
         contributions=(decorate(findings, cols) if decorate else cols).to_frame(),
         conflict=float(np.log(r.alone).sum()) - math.log(p_e) if findings else 0.0,
         log_p_evidence=math.log(p_e), states=tuple(model.states(model.target)),  # type: ignore[arg-type]

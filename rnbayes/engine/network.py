@@ -220,8 +220,9 @@ class DiscreteNetwork:
         return self.memo(("marginal", node), build)
 
     def marginals(self) -> Mapping[str, np.ndarray]:
-        """The prior marginal of every node (each computed once per network)."""
-        return FrozenMap({n: self.marginal(n) for n in self.nodes})
+        """The prior marginal of every node (all computed once per network, then kept)."""
+        return self.memo(("marginals",), lambda: FrozenMap({n: self.marginal(n)
+                                                            for n in self.nodes}))
 
     # -- queries ---------------------------------------------------------------------
     def query(self, targets: Sequence[str], evidence: Evidence | None = None, *,
