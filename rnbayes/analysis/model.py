@@ -69,9 +69,8 @@ class Model(CompiledModel, CohortMethods):
     @cached_property
     def prior_progression(self) -> float:
         """P(TTP) with no findings: the model's population prior."""
-        # every node's prior marginal at once: the conflict score of the first posterior of
-        # any evidence shape reads its findings' marginals (engine.retract), so they are
-        # worked out here, with the model, rather than inside that first call
+        # every node's prior marginal at once: the conflict score reads the findings' ones
+        # (engine.retract), so a new evidence shape's first call need not work them out
         return float(self.network.marginals()[self.target][self.positive_index])
 
     @cached_property
